@@ -1,0 +1,1 @@
+"""sigint: SerDes / PAM signal-integrity simulator."""

@@ -1,0 +1,534 @@
+"""Frozen, validated configuration of a link: Tx, channel, Rx and simulation settings.
+
+A config file is TOML with the tables ``[link]``, ``[tx]``, ``[channel]``, ``[rx]`` and ``[sim]``
+(see ``examples/`` and :func:`load_config`). Every value is checked when the object is built; a
+bad key or value raises :class:`~sigint.errors.ConfigError` whose one-line message names the key,
+the value and what was expected. Unknown keys are rejected with the nearest valid name.
+
+Fields left as ``None`` are *derived* from the rest of the link when it is built (for example the
+Tx rise time defaults to 0.425 UI, the 4 ps of 802.3dj COM at 106.25 GBd); the resolved values are
+reported with every result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal
+
+import tomli_w
+import tomllib
+
+from ._configio import from_mapping, reject_unknown, to_mapping
+from .errors import ConfigError
+from .rates import rate_preset
+
+Pattern = Literal["random", "prbs7", "prbs9", "prbs11", "prbs13", "prbs15", "prbs23", "prbs31"]
+DfeAdaptation = Literal["zero-forcing", "lms"]
+ModulationName = Literal["PAM2", "PAM4", "PAM6", "PAM8"]
+
+
+def _check(ok: bool, key: str, value: object, expected: str) -> None:
+    if not ok:
+        raise ConfigError(key, value, expected)
+
+
+def _finite(x: float) -> bool:
+    return math.isfinite(x)
+
+
+@dataclass(frozen=True)
+class TxConfig:
+    """Transmitter: levels, FFE, edge rate, noise and data pattern.
+
+    Parameters
+    ----------
+    swing_vppd : float
+        Peak-to-peak differential swing of the outer levels, V.
+    rlm : float
+        Ratio of level mismatch in (0, 1]: inner levels are compressed by this factor.
+    ffe_taps : tuple of float
+        T-spaced Tx FFE taps, main cursor included, normalised so that Σ|c| ≤ 1 (peak-swing
+        constraint). ``(1.0,)`` is no equalisation.
+    ffe_cursor : int
+        Index of the main cursor in ``ffe_taps`` (the number of pre-cursor taps).
+    rise_time_s : float or None
+        20-80 % rise time of the Gaussian edge filter (IEEE 93A-46). None: 0.425 UI.
+    sndr_db : float or None
+        Tx signal-to-noise-and-distortion ratio (mean symbol power over white noise added per
+        symbol, shaped by the whole channel). None: noiseless.
+    precoding : bool
+        1/(1+D) mod M precoding, decoded at the receiver.
+    pattern : str
+        ``"random"`` (seeded) or a PRBS: ``"prbs7"`` … ``"prbs31"``.
+    """
+
+    swing_vppd: float = 1.0
+    rlm: float = 1.0
+    ffe_taps: tuple[float, ...] = (1.0,)
+    ffe_cursor: int = 0
+    rise_time_s: float | None = None
+    sndr_db: float | None = None
+    precoding: bool = False
+    pattern: Pattern = "prbs31"
+
+    def __post_init__(self):
+        _check(
+            _finite(self.swing_vppd) and self.swing_vppd > 0,
+            "swing_vppd",
+            self.swing_vppd,
+            "a positive swing in volts peak-to-peak differential",
+        )
+        _check(0 < self.rlm <= 1, "rlm", self.rlm, "a ratio of level mismatch in (0, 1]")
+        _check(len(self.ffe_taps) >= 1, "ffe_taps", self.ffe_taps, "at least the main cursor")
+        _check(
+            all(_finite(c) for c in self.ffe_taps),
+            "ffe_taps",
+            self.ffe_taps,
+            "finite tap weights",
+        )
+        _check(
+            sum(abs(c) for c in self.ffe_taps) <= 1 + 1e-9,
+            "ffe_taps",
+            self.ffe_taps,
+            "taps with Σ|c| ≤ 1 (the peak-swing constraint)",
+        )
+        _check(
+            0 <= self.ffe_cursor < len(self.ffe_taps),
+            "ffe_cursor",
+            self.ffe_cursor,
+            f"an index into ffe_taps (0..{len(self.ffe_taps) - 1})",
+        )
+        _check(
+            self.ffe_taps[self.ffe_cursor] > 0,
+            "ffe_taps",
+            self.ffe_taps,
+            "a positive main cursor at ffe_cursor",
+        )
+        if self.rise_time_s is not None:
+            _check(
+                _finite(self.rise_time_s) and 0 <= self.rise_time_s < 1e-9,
+                "rise_time_s",
+                self.rise_time_s,
+                "a 20-80 % rise time in seconds, 0 ≤ t < 1 ns",
+            )
+        if self.sndr_db is not None:
+            _check(
+                _finite(self.sndr_db) and 0 < self.sndr_db < 100,
+                "sndr_db",
+                self.sndr_db,
+                "an SNDR in dB between 0 and 100",
+            )
+
+
+@dataclass(frozen=True)
+class TwinaxSegment:
+    """Shielded twinax cable of a given gauge (calibrated RLGC model, REFERENCE §4.1)."""
+
+    KIND: ClassVar[str] = "twinax"
+    length_m: float = 1.0
+    awg: int = 26
+
+    def __post_init__(self):
+        _check(
+            _finite(self.length_m) and 0 <= self.length_m <= 100,
+            "length_m",
+            self.length_m,
+            "a length in metres, 0 to 100",
+        )
+        _check(self.awg in (24, 26, 28, 30, 32, 34), "awg", self.awg, "24, 26, 28, 30, 32 or 34")
+
+
+@dataclass(frozen=True)
+class StriplineSegment:
+    """Megtron-7-class differential PCB stripline (OIF 224G board model, REFERENCE §4.2)."""
+
+    KIND: ClassVar[str] = "stripline"
+    length_m: float = 0.1
+
+    def __post_init__(self):
+        _check(
+            _finite(self.length_m) and 0 <= self.length_m <= 10,
+            "length_m",
+            self.length_m,
+            "a length in metres, 0 to 10",
+        )
+
+
+Segment = TwinaxSegment | StriplineSegment
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """The copper channel: a cascade of segments from Tx to Rx.
+
+    Parameters
+    ----------
+    segments : tuple of segment configs
+        In order from the transmitter; each a table with a ``kind``.
+    z_ref_ohm : float
+        Differential reference impedance of the source and load, Ω.
+    """
+
+    segments: tuple[Segment, ...] = (
+        StriplineSegment(0.127),
+        TwinaxSegment(1.0, 26),
+        StriplineSegment(0.127),
+    )
+    z_ref_ohm: float = 100.0
+
+    def __post_init__(self):
+        _check(len(self.segments) >= 1, "segments", self.segments, "at least one segment")
+        _check(
+            _finite(self.z_ref_ohm) and self.z_ref_ohm > 0,
+            "z_ref_ohm",
+            self.z_ref_ohm,
+            "a positive impedance in ohms",
+        )
+
+
+@dataclass(frozen=True)
+class RxConfig:
+    """Receiver: front-end bandwidth, noise, CTLE, FFE and DFE.
+
+    Parameters
+    ----------
+    bandwidth_hz : float or None
+        3-dB frequency of the 4th-order Butterworth front end (IEEE 93A-20). None: 0.75 × f_baud.
+    noise_density_v2_hz : float
+        One-sided input-referred noise density, V²/Hz (COM's η0 = 6e-9 V²/GHz is 6e-18 V²/Hz).
+    ctle_dc_gain_db : float
+        CTLE gain at DC, dB.
+    ctle_zeros_hz, ctle_poles_hz : tuple of float
+        Real zero and pole frequencies, Hz; H = g·Π(1 + s/ωz)/Π(1 + s/ωp). At least as many
+        poles as zeros.
+    ffe_taps : tuple of float
+        T-spaced Rx FFE taps (empty: none).
+    ffe_cursor : int
+        Index of the main tap in ``ffe_taps``.
+    dfe_taps : int
+        Number of DFE taps (0: none).
+    dfe_adaptation : {"zero-forcing", "lms"}
+        Taps from the pulse response, or adapted by LMS from zero during the run.
+    dfe_step : float
+        LMS step size (normalised units).
+    dfe_freeze_after_symbols : int or None
+        Freeze the LMS taps after this many symbols. None: adapt during the warm-up only.
+    """
+
+    bandwidth_hz: float | None = None
+    noise_density_v2_hz: float = 0.0
+    ctle_dc_gain_db: float = 0.0
+    ctle_zeros_hz: tuple[float, ...] = ()
+    ctle_poles_hz: tuple[float, ...] = ()
+    ffe_taps: tuple[float, ...] = ()
+    ffe_cursor: int = 0
+    dfe_taps: int = 0
+    dfe_adaptation: DfeAdaptation = "zero-forcing"
+    dfe_step: float = 2e-3
+    dfe_freeze_after_symbols: int | None = None
+
+    def __post_init__(self):
+        if self.bandwidth_hz is not None:
+            _check(
+                _finite(self.bandwidth_hz) and self.bandwidth_hz > 0,
+                "bandwidth_hz",
+                self.bandwidth_hz,
+                "a positive frequency in Hz",
+            )
+        _check(
+            _finite(self.noise_density_v2_hz) and self.noise_density_v2_hz >= 0,
+            "noise_density_v2_hz",
+            self.noise_density_v2_hz,
+            "a non-negative noise density in V²/Hz",
+        )
+        _check(
+            _finite(self.ctle_dc_gain_db) and -60 <= self.ctle_dc_gain_db <= 40,
+            "ctle_dc_gain_db",
+            self.ctle_dc_gain_db,
+            "a DC gain in dB between -60 and 40",
+        )
+        for name in ("ctle_zeros_hz", "ctle_poles_hz"):
+            values = getattr(self, name)
+            _check(
+                all(_finite(v) and v > 0 for v in values),
+                name,
+                values,
+                "positive frequencies in Hz",
+            )
+        _check(
+            len(self.ctle_poles_hz) >= len(self.ctle_zeros_hz),
+            "ctle_poles_hz",
+            self.ctle_poles_hz,
+            f"at least as many poles as zeros ({len(self.ctle_zeros_hz)})",
+        )
+        if self.ffe_taps:
+            _check(
+                all(_finite(c) for c in self.ffe_taps),
+                "ffe_taps",
+                self.ffe_taps,
+                "finite tap weights",
+            )
+            _check(
+                0 <= self.ffe_cursor < len(self.ffe_taps),
+                "ffe_cursor",
+                self.ffe_cursor,
+                f"an index into ffe_taps (0..{len(self.ffe_taps) - 1})",
+            )
+        _check(0 <= self.dfe_taps <= 256, "dfe_taps", self.dfe_taps, "0 to 256 taps")
+        _check(
+            _finite(self.dfe_step) and 0 < self.dfe_step < 1,
+            "dfe_step",
+            self.dfe_step,
+            "an LMS step size in (0, 1)",
+        )
+        if self.dfe_freeze_after_symbols is not None:
+            _check(
+                self.dfe_freeze_after_symbols >= 0,
+                "dfe_freeze_after_symbols",
+                self.dfe_freeze_after_symbols,
+                "a non-negative symbol count",
+            )
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """How the time-domain engine runs.
+
+    Parameters
+    ----------
+    n_symbols : int
+        Symbols simulated, warm-up included.
+    samples_per_ui : int
+        Waveform resolution, samples per unit interval (a multiple of ``noise_samples_per_ui``).
+    seed : int
+        The one seed of the run: bits, Tx noise and Rx noise draw from independent streams of it.
+    warmup_symbols : int
+        Symbols excluded from BER, SER, SNR and the eye (equaliser and filter settling).
+    chunk_symbols : int
+        Symbols per streamed chunk; memory is flat in the run length. Results do not depend on it.
+    eye : bool
+        Accumulate the eye (every sample of every UI); off, only the slicer phase is computed.
+    eye_probability : float
+        Probability at which eye height and width are measured.
+    eye_voltage_bins : int
+        Vertical resolution of the eye histogram.
+    noise_samples_per_ui : int
+        Rate of the white Rx noise source; the noise is white up to this × f_baud / 2.
+    """
+
+    n_symbols: int = 200_000
+    samples_per_ui: int = 32
+    seed: int = 1
+    warmup_symbols: int = 2_000
+    chunk_symbols: int = 32_768
+    eye: bool = True
+    eye_probability: float = 1e-3
+    eye_voltage_bins: int = 512
+    noise_samples_per_ui: int = 4
+
+    def __post_init__(self):
+        _check(
+            1 <= self.n_symbols <= 10**11,
+            "n_symbols",
+            self.n_symbols,
+            "a symbol count from 1 to 1e11",
+        )
+        _check(
+            self.samples_per_ui in (4, 8, 16, 32, 64, 128),
+            "samples_per_ui",
+            self.samples_per_ui,
+            "4, 8, 16, 32, 64 or 128",
+        )
+        _check(self.seed >= 0, "seed", self.seed, "a non-negative integer")
+        _check(
+            0 <= self.warmup_symbols < self.n_symbols,
+            "warmup_symbols",
+            self.warmup_symbols,
+            f"0 ≤ warmup_symbols < n_symbols ({self.n_symbols})",
+        )
+        _check(
+            1024 <= self.chunk_symbols <= 2**22 and self.chunk_symbols % 2 == 0,
+            "chunk_symbols",
+            self.chunk_symbols,
+            "an even chunk size from 1024 to 4194304 symbols",
+        )
+        _check(
+            0 < self.eye_probability < 0.5,
+            "eye_probability",
+            self.eye_probability,
+            "a probability in (0, 0.5)",
+        )
+        _check(
+            16 <= self.eye_voltage_bins <= 8192,
+            "eye_voltage_bins",
+            self.eye_voltage_bins,
+            "16 to 8192 bins",
+        )
+        _check(
+            self.noise_samples_per_ui in (1, 2, 4, 8)
+            and self.samples_per_ui % self.noise_samples_per_ui == 0,
+            "noise_samples_per_ui",
+            self.noise_samples_per_ui,
+            f"1, 2, 4 or 8, dividing samples_per_ui ({self.samples_per_ui})",
+        )
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """One serial link: modulation and rate, Tx, channel, Rx and simulation settings.
+
+    Parameters
+    ----------
+    modulation : {"PAM2", "PAM4", "PAM6", "PAM8"}
+    rate : str or None
+        A rate preset (``sigint presets``), e.g. ``"224G"``; sets ``f_baud_hz`` for the
+        modulation.
+    f_baud_hz : float or None
+        Symbol rate, Bd. Give it or ``rate`` (if both, they must agree).
+    tx, channel, rx, sim
+        The sections.
+    """
+
+    modulation: ModulationName = "PAM4"
+    rate: str | None = None
+    f_baud_hz: float | None = None
+    tx: TxConfig = field(default_factory=TxConfig)
+    channel: ChannelConfig = field(default_factory=ChannelConfig)
+    rx: RxConfig = field(default_factory=RxConfig)
+    sim: SimConfig = field(default_factory=SimConfig)
+
+    def __post_init__(self):
+        levels = int(self.modulation[3:])
+        if self.rate is not None:
+            f_preset = rate_preset(self.rate).f_baud_hz(levels)
+            if self.f_baud_hz is None:
+                object.__setattr__(self, "f_baud_hz", f_preset)
+            else:
+                _check(
+                    math.isclose(self.f_baud_hz, f_preset, rel_tol=1e-9),
+                    "f_baud_hz",
+                    self.f_baud_hz,
+                    f"{f_preset:.6g} Bd as rate = {self.rate!r} gives for {self.modulation}, "
+                    "or leave one of the two out",
+                )
+        _check(
+            self.f_baud_hz is not None
+            and _finite(self.f_baud_hz)
+            and 1e8 <= self.f_baud_hz <= 1e12,
+            "f_baud_hz",
+            self.f_baud_hz,
+            "a symbol rate from 1e8 to 1e12 Bd (or a rate preset in 'rate')",
+        )
+
+    @property
+    def levels(self) -> int:
+        """PAM order M."""
+        return int(self.modulation[3:])
+
+    @property
+    def ui_s(self) -> float:
+        """Unit interval, s."""
+        return 1.0 / self.f_baud_hz
+
+    def replace(self, **changes) -> LinkConfig:
+        """A copy with fields replaced; nested sections by dotted names (``"tx.swing_vppd"``).
+
+        ``rate`` and ``f_baud_hz`` are kept consistent: changing one clears the other unless
+        both are given.
+        """
+        top: dict = {}
+        nested: dict[str, dict] = {}
+        for key, value in changes.items():
+            section, _, name = key.partition("__") if "__" in key else key.partition(".")
+            if name:
+                nested.setdefault(section, {})[name] = value
+            else:
+                top[key] = value
+        reject_unknown({**top, **nested}, [f.name for f in dataclasses.fields(self)], "")
+        for section, values in nested.items():
+            current = getattr(self, section)
+            mapping = {**to_mapping(current), **to_mapping(values)}
+            top[section] = from_mapping(type(current), mapping, section)
+        if "rate" in top and "f_baud_hz" not in top:
+            top["f_baud_hz"] = None
+        if "f_baud_hz" in top and "rate" not in top:
+            top["rate"] = None
+        if "modulation" in top and "rate" not in top and self.rate is not None:
+            top["f_baud_hz"] = None
+            top["rate"] = self.rate
+        return dataclasses.replace(self, **top)
+
+
+_SECTIONS = ("link", "tx", "channel", "rx", "sim")
+
+
+def config_from_mapping(data: dict, source: str | None = None) -> LinkConfig:
+    """Build a :class:`LinkConfig` from the tables of a config file.
+
+    Parameters
+    ----------
+    data : dict
+        ``{"link": {...}, "tx": {...}, "channel": {...}, "rx": {...}, "sim": {...}}``; every
+        table is optional.
+    source : str, optional
+        File name for error messages.
+    """
+    try:
+        reject_unknown(data, _SECTIONS, "")
+        link = data.get("link", {})
+        if not isinstance(link, dict):
+            raise ConfigError("link", link, "a table [link]")
+        reject_unknown(link, ("modulation", "rate", "f_baud_hz"), "link")
+        merged = {**{k: v for k, v in data.items() if k != "link"}, **link}
+        return from_mapping(LinkConfig, merged, "")
+    except ConfigError as err:
+        if err.key in ("modulation", "rate", "f_baud_hz"):
+            err = ConfigError("link." + err.key, err.value, err.expected)
+        raise err.at(None, source) from None
+
+
+def load_config(path: str | Path) -> LinkConfig:
+    """Read a link config from a TOML file.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, is not valid TOML, or holds a bad key or value; the message
+        names the file.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file", str(path), "an existing TOML config file") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ConfigError("file", str(path), f"a readable UTF-8 TOML file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("toml", str(path), f"valid TOML ({exc})") from None
+    return config_from_mapping(data, source=str(path))
+
+
+def config_to_mapping(cfg: LinkConfig) -> dict:
+    """The TOML tables of ``cfg`` (inverse of :func:`config_from_mapping`)."""
+    flat = to_mapping(cfg)
+    link = {k: flat.pop(k) for k in ("modulation", "rate", "f_baud_hz") if k in flat}
+    if "rate" in link:
+        link.pop("f_baud_hz", None)
+    return {"link": link, **flat}
+
+
+def dumps_config(cfg: LinkConfig) -> str:
+    """TOML text of ``cfg``; ``load_config`` of it gives back an equal config."""
+    return tomli_w.dumps(config_to_mapping(cfg))
+
+
+def save_config(cfg: LinkConfig, path: str | Path) -> None:
+    """Write ``cfg`` as TOML (atomically: a temporary file renamed into place)."""
+    from .store import write_text_atomic
+
+    write_text_atomic(Path(path), dumps_config(cfg))

@@ -1,0 +1,70 @@
+"""Transfer functions of the linear blocks of a link, as plain functions of frequency.
+
+Each returns a complex array H(f) for ``f_hz`` ≥ 0 (the rfft half of a real response). The
+engines multiply them into one pulse response (:mod:`sigint.pulse`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# 20-80 % rise time of a Gaussian step is 2·Φ⁻¹(0.8)·σ = 1.6832·σ (IEEE 802.3 93A-46).
+_GAUSS_RISE_PER_SIGMA = 1.6832
+
+
+def gaussian_edge(f_hz, rise_time_s: float):
+    """Gaussian edge filter with a 20-80 % rise time (IEEE 802.3 eq. 93A-46).
+
+    H_t(f) = exp(−2 (π f T_r / 1.6832)²); real (zero phase), unit DC gain.
+    """
+    f = np.asarray(f_hz, dtype=float)
+    return np.exp(-2.0 * (np.pi * f * rise_time_s / _GAUSS_RISE_PER_SIGMA) ** 2).astype(complex)
+
+
+def butterworth4(f_hz, f3db_hz: float):
+    """4th-order Butterworth low-pass (IEEE 802.3 eq. 93A-20 receiver noise filter)."""
+    x = np.asarray(f_hz, dtype=float) / f3db_hz
+    return 1.0 / (1.0 - 3.414214 * x**2 + x**4 + 1j * 2.613126 * (x - x**3))
+
+
+def pole_zero(f_hz, dc_gain_db: float, zeros_hz=(), poles_hz=()):
+    """Real-pole, real-zero CTLE: H = g·Π(1 + jf/f_z) / Π(1 + jf/f_p).
+
+    Causal and minimum phase for positive pole and zero frequencies.
+    """
+    f = np.asarray(f_hz, dtype=float)
+    h = np.full(f.shape, 10.0 ** (dc_gain_db / 20.0), dtype=complex)
+    for fz in zeros_hz:
+        h *= 1.0 + 1j * f / fz
+    for fp in poles_hz:
+        h /= 1.0 + 1j * f / fp
+    return h
+
+
+def t_spaced_fir(f_hz, taps, cursor: int, ui_s: float):
+    """Response of a T-spaced FIR whose main tap (index ``cursor``) sits at t = 0.
+
+    H(f) = Σ_i c_i · exp(−j2πf (i − cursor) T).
+    """
+    f = np.asarray(f_hz, dtype=float)
+    taps = np.asarray(taps, dtype=float)
+    delays = (np.arange(taps.size) - cursor) * ui_s
+    return np.exp(-2j * np.pi * np.outer(f, delays)) @ taps
+
+
+def sample_hold(f_hz, samples_per_ui: int, dt_s: float):
+    """The discrete 1-UI rectangular symbol pulse (NRZ hold of ``samples_per_ui`` samples).
+
+    Its response is Σ_{n<S} exp(−j2πf n dt): convolving an impulse response with it gives the
+    pulse response exactly on the sample grid.
+    """
+    f = np.asarray(f_hz, dtype=float)
+    n = np.arange(samples_per_ui)
+    return np.exp(-2j * np.pi * np.outer(f, n * dt_s)).sum(axis=1)
+
+
+def raised_cosine_lowpass(f_hz, f_pass_hz: float, f_stop_hz: float):
+    """Zero-phase low-pass: 1 below ``f_pass_hz``, a cos² roll-off, 0 from ``f_stop_hz``."""
+    f = np.asarray(f_hz, dtype=float)
+    x = np.clip((f - f_pass_hz) / (f_stop_hz - f_pass_hz), 0.0, 1.0)
+    return (np.cos(0.5 * np.pi * x) ** 2).astype(complex)

@@ -1,0 +1,131 @@
+"""A link prepared for simulation: modulation, resolved settings, pulse and noise responses.
+
+:class:`Link` does the frequency-domain work once (channel S-parameters, the composite
+transfer function, the pulse and noise responses, zero-forcing DFE taps) so that both engines
+only stream symbols through the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import filters
+from .channel import build_channel, delay_estimate_s
+from .config import LinkConfig
+from .modulation import Modulation
+from .pulse import NoiseResponse, PulseResponse, noise_from_transfer, pulse_from_transfer
+
+#: Default Tx 20-80 % rise time in UI: 4 ps at 106.25 GBd, as in 802.3dj COM.
+DEFAULT_RISE_TIME_UI = 0.425
+#: Default Rx front-end bandwidth in units of f_baud (COM's f_r).
+DEFAULT_RX_BANDWIDTH_FBAUD = 0.75
+#: Smallest simulated time window, UI; the window also covers 4× the channel delay.
+MIN_WINDOW_UI = 1024
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Settings derived when the link is built (reported with every result)."""
+
+    f_baud_hz: float
+    ui_s: float
+    rise_time_s: float
+    rx_bandwidth_hz: float
+    window_ui: int
+    channel_delay_s: float
+    il_nyquist_db: float
+
+
+class Link:
+    """A link config prepared for the engines.
+
+    Parameters
+    ----------
+    cfg : LinkConfig
+
+    Attributes
+    ----------
+    cfg : LinkConfig
+    modulation : Modulation
+    resolved : Resolved
+    pulse : PulseResponse
+        Tx symbol (1 V) to slicer, all linear blocks folded in.
+    noise : NoiseResponse
+        Rx input noise to slicer.
+    levels_v : ndarray
+        Tx level of each symbol index, V (swing and RLM applied).
+    """
+
+    def __init__(self, cfg: LinkConfig):
+        self.cfg = cfg
+        self.modulation = Modulation(cfg.levels)
+        s = cfg.sim.samples_per_ui
+        ui = cfg.ui_s
+        dt = ui / s
+        rise = cfg.tx.rise_time_s
+        rise = DEFAULT_RISE_TIME_UI * ui if rise is None else rise
+        bw = cfg.rx.bandwidth_hz
+        bw = DEFAULT_RX_BANDWIDTH_FBAUD * cfg.f_baud_hz if bw is None else bw
+
+        delay = delay_estimate_s(cfg.channel)
+        window_ui = int(2 ** np.ceil(np.log2(max(MIN_WINDOW_UI, 4 * delay / ui))))
+        n = window_ui * s
+        f = np.fft.rfftfreq(n, dt)
+        self.f_hz = f
+        self.channel = build_channel(cfg.channel, f)
+
+        h_tx = filters.gaussian_edge(f, rise) * filters.t_spaced_fir(
+            f, cfg.tx.ffe_taps, cfg.tx.ffe_cursor, ui
+        )
+        h_rx = filters.butterworth4(f, bw) * filters.pole_zero(
+            f, cfg.rx.ctle_dc_gain_db, cfg.rx.ctle_zeros_hz, cfg.rx.ctle_poles_hz
+        )
+        if cfg.rx.ffe_taps:
+            h_rx = h_rx * filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
+        self.h_tx = h_tx
+        self.h_rx = h_rx
+        h_pulse = filters.sample_hold(f, s, dt) * h_tx * self.channel.s21 * h_rx
+        self.pulse: PulseResponse = pulse_from_transfer(h_pulse, s, ui)
+
+        q = cfg.sim.noise_samples_per_ui
+        f_stop = q * cfg.f_baud_hz / 2
+        band = filters.raised_cosine_lowpass(f, 0.8 * f_stop, f_stop)
+        self.noise: NoiseResponse = noise_from_transfer(h_rx * band, s, q, cfg.f_baud_hz)
+
+        nyq = np.array([cfg.f_baud_hz / 2])
+        il_nyq = float(-20 * np.log10(np.abs(build_channel(cfg.channel, nyq).s21[0])))
+        self.resolved = Resolved(
+            f_baud_hz=cfg.f_baud_hz,
+            ui_s=ui,
+            rise_time_s=rise,
+            rx_bandwidth_hz=bw,
+            window_ui=window_ui,
+            channel_delay_s=delay,
+            il_nyquist_db=il_nyq,
+        )
+        self.levels_v = self.modulation.levels_v(cfg.tx.swing_vppd, cfg.tx.rlm)
+
+    @property
+    def outer_level_v(self) -> float:
+        """Outer Tx level, V (half the peak-to-peak swing)."""
+        return self.cfg.tx.swing_vppd / 2
+
+    def dfe_zero_forcing_taps(self) -> np.ndarray:
+        """DFE taps that cancel the first post-cursors, relative to the main cursor."""
+        n = self.cfg.rx.dfe_taps
+        c = self.pulse.cursors()
+        post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + n] / self.pulse.main_cursor
+        return np.concatenate([post, np.zeros(n - post.size)])
+
+    def noise_sigma_v(self) -> float:
+        """Predicted RMS Rx noise at the slicer, V."""
+        return self.noise.sigma_v(self.cfg.rx.noise_density_v2_hz, self.cfg.sim.samples_per_ui // 2)
+
+    def tx_noise_sigma_v(self) -> float:
+        """RMS of the Tx noise added to each symbol, V (0 when ``tx.sndr_db`` is None)."""
+        if self.cfg.tx.sndr_db is None:
+            return 0.0
+        p_sym = float(np.mean(self.levels_v**2))
+        return float(np.sqrt(p_sym / 10 ** (self.cfg.tx.sndr_db / 10)))
