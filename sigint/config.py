@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
 import tomli_w
-import tomllib
 
 from ._configio import from_mapping, reject_unknown, to_mapping
 from .errors import ConfigError
@@ -411,8 +411,8 @@ class LinkConfig:
                     math.isclose(self.f_baud_hz, f_preset, rel_tol=1e-9),
                     "f_baud_hz",
                     self.f_baud_hz,
-                    f"{f_preset:.6g} Bd as rate = {self.rate!r} gives for {self.modulation}, "
-                    "or leave one of the two out",
+                    f"{f_preset / 1e9:.6g} GBd as rate = {self.rate!r} gives for "
+                    f"{self.modulation}, or leave one of the two out",
                 )
         _check(
             self.f_baud_hz is not None
@@ -422,6 +422,13 @@ class LinkConfig:
             self.f_baud_hz,
             "a symbol rate from 1e8 to 1e12 Bd (or a rate preset in 'rate')",
         )
+        if levels == 6:
+            _check(
+                self.sim.n_symbols % 2 == 0,
+                "sim.n_symbols",
+                self.sim.n_symbols,
+                "an even count for PAM6 (5 bits ride on 2 symbols)",
+            )
 
     @property
     def levels(self) -> int:

@@ -59,8 +59,12 @@ def sample_hold(f_hz, samples_per_ui: int, dt_s: float):
     pulse response exactly on the sample grid.
     """
     f = np.asarray(f_hz, dtype=float)
-    n = np.arange(samples_per_ui)
-    return np.exp(-2j * np.pi * np.outer(f, n * dt_s)).sum(axis=1)
+    z = np.exp(-2j * np.pi * f * dt_s)
+    # Geometric sum (1 − z^S)/(1 − z), with its limit S where z = 1.
+    near_one = np.abs(1 - z) < 1e-12
+    safe = np.where(near_one, 0.5, z)
+    out = (1 - safe**samples_per_ui) / (1 - safe)
+    return np.where(near_one, complex(samples_per_ui), out)
 
 
 def raised_cosine_lowpass(f_hz, f_pass_hz: float, f_stop_hz: float):

@@ -95,7 +95,7 @@ class LinkResult:
         """Assemble a result from the engine's accumulators (normalised slicer units)."""
         cfg = link.cfg
         mod = link.modulation
-        n_bits = int(round(n_symbols * mod.bits_per_symbol))
+        n_bits = round(n_symbols * mod.bits_per_symbol)
         counts = np.maximum(level_counts, 1)
         means = level_sums / counts
         var = np.maximum(level_sumsq / counts - means**2, 0.0)

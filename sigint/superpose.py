@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 import scipy.fft as sfft
 
+from .kernels.spectrum import accumulate_tiled_product
 from .kernels.superpose import superpose_pulses
 
 SuperposeMethod = Literal["auto", "direct", "fft"]
@@ -61,6 +62,9 @@ class Superposer:
     phases : ndarray of int
         Output phases wanted (all S for an eye, the slicer phase alone otherwise).
     method : {"auto", "direct", "fft"}
+    fft_precision : {"single", "double"}
+        Arithmetic of the FFT path. Single precision rounds the waveform at ~1e-7 of its peak
+        (−140 dB, far below any noise a link has) and halves the FFT time.
 
     Attributes
     ----------
@@ -71,15 +75,18 @@ class Superposer:
         The method in use.
     """
 
-    def __init__(self, responses, rates, samples_per_ui: int, phases, method="auto"):
+    def __init__(
+        self, responses, rates, samples_per_ui: int, phases, method="auto", fft_precision="single"
+    ):
         s = samples_per_ui
         self.s = s
         self.rates = [int(r) for r in rates]
         self.phases = np.asarray(phases, dtype=np.int64)
         self.tables = [
-            response_table(np.asarray(f, float), s, r) for f, r in zip(responses, self.rates)
+            response_table(np.asarray(f, float), s, r)
+            for f, r in zip(responses, self.rates, strict=True)
         ]
-        self.spans = [t.shape[0] // r for t, r in zip(self.tables, self.rates)]
+        self.spans = [t.shape[0] // r for t, r in zip(self.tables, self.rates, strict=True)]
         taps_phases = sum(t.shape[0] for t in self.tables) * self.phases.size
         if method == "auto":
             direct = taps_phases / _DIRECT_MAC_PER_S
@@ -87,8 +94,12 @@ class Superposer:
         if method not in ("direct", "fft"):
             raise ValueError(f"method = {method!r}: expected 'auto', 'direct' or 'fft'")
         self.method = method
+        if fft_precision not in ("single", "double"):
+            raise ValueError(f"fft_precision = {fft_precision!r}: expected 'single' or 'double'")
+        self.real = np.float32 if fft_precision == "single" else np.float64
+        self.all_phases = np.array_equal(self.phases, np.arange(s))
         self.direct_tables = [np.ascontiguousarray(t[:, self.phases]) for t in self.tables]
-        self._fft_plan: dict[int, tuple] = {}
+        self._fft_plan: tuple | None = None
         self._scratch: np.ndarray | None = None
 
     def history_length(self, stream: int) -> int:
@@ -99,20 +110,24 @@ class Superposer:
         """Fill ``out`` (n_rows × n_phases) from each stream's history-extended input."""
         n = out.shape[0]
         if self.method == "direct":
-            for i, (x, table, rate) in enumerate(zip(inputs, self.direct_tables, self.rates)):
+            for i, (x, table, rate) in enumerate(
+                zip(inputs, self.direct_tables, self.rates, strict=False)
+            ):
                 target = out if i == 0 else self._scratch_rows(out.shape)
                 superpose_pulses(x, table, rate, target)
                 if i:
                     out += target
             return out
         spectra, nf, n_fft = self._plan(n)
-        total = None
-        for x, rate, f_shifted in zip(inputs, self.rates, spectra):
-            x_f = sfft.fft(x, rate * nf)
-            term = np.resize(x_f, n_fft // 2 + 1) * f_shifted
-            total = term if total is None else total + term
-        y = sfft.irfft(total, n_fft)[: n * self.s].reshape(n, self.s)
-        out[:] = y[:, self.phases]
+        total = np.zeros(n_fft // 2 + 1, spectra[0].dtype)
+        for x, rate, f_shifted in zip(inputs, self.rates, spectra, strict=False):
+            x_f = sfft.fft(x.astype(self.real, copy=False), rate * nf)
+            accumulate_tiled_product(x_f, f_shifted, total)
+        y = sfft.irfft(total, n_fft, overwrite_x=True)[: n * self.s].reshape(n, self.s)
+        if self.all_phases:
+            out[:] = y
+        else:
+            out[:] = y[:, self.phases]
         return out
 
     def _scratch_rows(self, shape):
@@ -121,19 +136,24 @@ class Superposer:
         return self._scratch[: shape[0]]
 
     def _plan(self, n: int):
-        """FFT size and each stream's shifted response spectrum for chunks of ``n`` rows."""
-        if n not in self._fft_plan:
+        """FFT size and each stream's shifted response spectrum for chunks of up to ``n`` rows.
+
+        A plan made for n rows serves every shorter chunk (its FFT only needs to be long
+        enough), so a run builds one.
+        """
+        if self._fft_plan is None or self._fft_plan[0] < n:
             s = self.s
             nf = sfft.next_fast_len(n + 2 * max(self.spans) + 2)
             n_fft = nf * s
             nu = np.arange(n_fft // 2 + 1)
             spectra = []
-            for table, rate, span in zip(self.tables, self.rates, self.spans):
+            for table, rate, span in zip(self.tables, self.rates, self.spans, strict=True):
                 step = s // rate
                 f = np.zeros(table.shape[0] * step + s)
                 for m in range(table.shape[0]):
                     f[m * step : m * step + s] = table[m]
                 base = span * s - step  # out[k, p] sits at y[k·S + p + base]
-                spectra.append(sfft.rfft(f, n_fft) * np.exp(2j * np.pi * nu * base / n_fft))
-            self._fft_plan = {n: (spectra, nf, n_fft)}
-        return self._fft_plan[n]
+                shifted = sfft.rfft(f, n_fft) * np.exp(2j * np.pi * nu * base / n_fft)
+                spectra.append(shifted.astype(np.result_type(self.real, 1j)))
+            self._fft_plan = (n, spectra, nf, n_fft)
+        return self._fft_plan[1:]

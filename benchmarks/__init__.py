@@ -1,0 +1,1 @@
+"""Benchmarks of sigint's engines: ``python -m benchmarks`` (see ``benchmarks/README.md``)."""

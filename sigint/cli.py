@@ -1,0 +1,220 @@
+"""The ``sigint`` command line: one verb per user question.
+
+Exit codes: 0 success, 1 a check failed, 2 bad input (one line on stderr naming the file, key or
+value and what was expected; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._version import __version__
+from .errors import SigintError
+
+PROGRESS_DELAY_S = 2.0
+
+
+class _Progress:
+    """A tqdm bar on stderr that appears only when the work lasts over ~2 s."""
+
+    def __init__(self, total: int, desc: str, enabled: bool = True):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total,
+                desc=desc,
+                unit="sym",
+                unit_scale=True,
+                delay=PROGRESS_DELAY_S,
+                leave=False,
+                file=sys.stderr,
+            )
+        self.done = 0
+
+    def __call__(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _run_link(cfg, desc: str, quiet: bool):
+    from .timedomain import simulate
+
+    progress = _Progress(cfg.sim.n_symbols, desc, enabled=not quiet)
+    try:
+        return simulate(cfg, progress=progress)
+    finally:
+        progress.close()
+
+
+def _write_outputs(result, out_dir: Path, stem: str, formats: tuple[str, ...]) -> list[str]:
+    from .plots import save_eye_plot
+    from .store import write_json_atomic
+
+    written = []
+    for fmt in formats:
+        if result.eye is not None:
+            written.append(str(save_eye_plot(result, out_dir / f"{stem}.{fmt}")))
+    write_json_atomic(out_dir / f"{stem}.json", result.to_dict())
+    written.append(str(out_dir / f"{stem}.json"))
+    result.save_hdf5(out_dir / f"{stem}.h5")
+    written.append(str(out_dir / f"{stem}.h5"))
+    return written
+
+
+def _fmt_ber(result) -> str:
+    if result.bit_errors == 0:
+        return f"< {result.ber_ci[1]:.1e}"
+    return f"{result.ber:.2e}"
+
+
+def summary_table(results) -> str:
+    """The demo's table: one row per link."""
+    head = (
+        f"{'link':<28}{'IL@Nyq':>8}{'SNR':>8}{'BER':>11}{'95% CI':>22}"
+        f"{'min EH':>9}{'min EW':>8}{'Msym/s':>8}"
+    )
+    lines = [head, f"{'':<28}{'dB':>8}{'dB':>8}{'':>11}{'':>22}{'mV':>9}{'UI':>8}{'':>8}"]
+    for r in results:
+        lo, hi = r.ber_ci
+        eh = min(r.eye_heights_v) * 1e3 if r.eye_heights_v is not None else float("nan")
+        ew = min(r.eye_widths_ui) if r.eye_widths_ui is not None else float("nan")
+        lines.append(
+            f"{r.label:<28}{r.resolved['il_nyquist_db']:>8.1f}{r.snr_db:>8.2f}"
+            f"{_fmt_ber(r):>11}{f'[{lo:.1e}, {hi:.1e}]':>22}{eh:>9.1f}{ew:>8.2f}"
+            f"{r.symbols_per_s / 1e6:>8.2f}"
+        )
+    return "\n".join(lines)
+
+
+def cmd_demo(args) -> int:
+    """224G PAM4 and 448G PAM4/6/8 over the same cable: table, eye PNGs, JSON."""
+    from .demo import CABLE_AWG, CABLE_M, HOST_TRACE_M, demo_configs
+    from .store import write_json_atomic
+
+    out_dir = Path(args.out)
+    results = []
+    for cfg in demo_configs(n_symbols=args.symbols, seed=args.seed):
+        stem = f"eye_{cfg.rate}_{cfg.modulation}"
+        result = _run_link(cfg, stem, args.json)
+        _write_outputs(result, out_dir, stem, ("png",))
+        results.append(result)
+    doc = {
+        "sigint_version": __version__,
+        "seed": args.seed,
+        "example": (
+            f"{CABLE_M:g} m of {CABLE_AWG} AWG twinax between PCB hosts "
+            f"({HOST_TRACE_M * 1e3:g} mm of stripline each side)"
+        ),
+        "links": [r.to_dict() for r in results],
+    }
+    write_json_atomic(out_dir / "demo.json", doc)
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(f"sigint {__version__} demo: {doc['example']}, seed {args.seed}")
+        print(summary_table(results))
+        print(f"\neye diagrams, JSON and HDF5 in {out_dir}/")
+    return 0
+
+
+def cmd_eye(args) -> int:
+    """Bit-by-bit eye, BER and SNR of the link in a TOML config."""
+    from .config import load_config
+
+    cfg = load_config(args.config)
+    if args.seed is not None:
+        cfg = cfg.replace(**{"sim.seed": args.seed})
+    if args.symbols is not None:
+        cfg = cfg.replace(**{"sim.n_symbols": args.symbols})
+    result = _run_link(cfg, Path(args.config).stem, args.json)
+    out_dir = Path(args.out)
+    stem = Path(args.config).stem
+    written = _write_outputs(result, out_dir, stem, tuple(args.format))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(summary_table([result]))
+        print("wrote " + ", ".join(written))
+    return 0
+
+
+def cmd_presets(args) -> int:
+    """List the line-rate presets."""
+    from .rates import preset_table
+
+    rows = preset_table()
+    if args.json:
+        print(json.dumps({"sigint_version": __version__, "rates": rows}, indent=2))
+        return 0
+    print(
+        f"{'rate':<16}{'mod':<6}{'line Gb/s':>10}{'b/sym':>7}{'GBd':>9}{'Nyq GHz':>9}"
+        f"{'UI ps':>7}  convention"
+    )
+    for r in rows:
+        print(
+            f"{r['rate']:<16}{r['modulation']:<6}{r['line_rate_gbps']:>10.3f}"
+            f"{r['bits_per_symbol']:>7.3f}{r['f_baud_gbd']:>9.3f}{r['nyquist_ghz']:>9.3f}"
+            f"{r['ui_ps']:>7.2f}  {r['convention']}"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``sigint`` command."""
+    parser = argparse.ArgumentParser(
+        prog="sigint", description="SerDes / PAM signal-integrity simulator."
+    )
+    parser.add_argument("--version", action="version", version=f"sigint {__version__}")
+    sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = sub.add_parser("demo", help="the built-in example: 224G and 448G links over one cable")
+    p.add_argument("--out", default="sigint-out", help="output folder (default: sigint-out)")
+    p.add_argument("--symbols", type=int, default=200_000, help="symbols per link")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="JSON on stdout")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("eye", help="bit-by-bit eye, BER and SNR of a link config")
+    p.add_argument("config", help="link config (TOML)")
+    p.add_argument("--out", default="sigint-out", help="output folder (default: sigint-out)")
+    p.add_argument("--format", nargs="+", default=["png"], choices=["png", "svg"])
+    p.add_argument("--seed", type=int, default=None, help="override sim.seed")
+    p.add_argument("--symbols", type=int, default=None, help="override sim.n_symbols")
+    p.add_argument("--json", action="store_true", help="JSON on stdout")
+    p.set_defaults(func=cmd_eye)
+
+    p = sub.add_parser("presets", help="list the line-rate presets")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_presets)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``sigint`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SigintError as err:
+        print(f"sigint {args.verb}: error: {err}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as err:
+        print(f"sigint {args.verb}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"sigint {args.verb}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The built-in example: one copper cable at 224G PAM4 and at 448G with PAM4, PAM6 and PAM8.
+
+1 m of 26 AWG twinax between two PCB hosts (5 in of Megtron-7-class stripline on each side),
+COM-like noise (η0 = 6e-18 V²/Hz at the Rx input, Tx SNDR 33 dB), a fixed Tx FFE, a two-stage
+CTLE in the IEEE 93A form and a 24-tap zero-forcing DFE. The equaliser settings are fixed
+presets, chosen by a coarse grid search on slicer SNR; per-link optimisation is a later step.
+"""
+
+from __future__ import annotations
+
+from .config import (
+    ChannelConfig,
+    LinkConfig,
+    RxConfig,
+    SimConfig,
+    StriplineSegment,
+    TwinaxSegment,
+    TxConfig,
+)
+from .rates import rate_preset
+
+DEMO_LINKS = (("224G", "PAM4"), ("448G", "PAM4"), ("448G", "PAM6"), ("448G", "PAM8"))
+HOST_TRACE_M = 0.127
+CABLE_M = 1.0
+CABLE_AWG = 26
+
+
+def ctle_93a(f_baud_hz: float, g_dc_db: float, g_dc2_db: float = -3.0) -> dict:
+    """Pole-zero form of the IEEE 802.3 93A-22 two-stage CTLE (802.3ck frequencies).
+
+    Stage 1: (g + jf/f_z)/((1 + jf/f_p1)(1 + jf/f_p2)) with f_z = f_p1 = f_b/2.5, f_p2 = f_b;
+    stage 2: (g2 + jf/f_LF)/(1 + jf/f_LF), f_LF = f_b/80. A zero written (g + jf/f_z) is
+    g·(1 + jf/(g·f_z)), so the zeros sit at g·f_z and g2·f_LF.
+    """
+    g1 = 10 ** (g_dc_db / 20)
+    g2 = 10 ** (g_dc2_db / 20)
+    f_z = f_p1 = f_baud_hz / 2.5
+    f_lf = f_baud_hz / 80
+    return {
+        "ctle_dc_gain_db": g_dc_db + g_dc2_db,
+        "ctle_zeros_hz": (g1 * f_z, g2 * f_lf),
+        "ctle_poles_hz": (f_p1, f_baud_hz, f_lf),
+    }
+
+
+def demo_config(rate: str, modulation: str, n_symbols: int = 200_000, seed: int = 1) -> LinkConfig:
+    """The demo link at a rate preset and modulation."""
+    levels = int(modulation[3:])
+    f_baud = rate_preset(rate).f_baud_hz(levels)
+    pre, post = (-0.15, 0.0) if rate == "224G" else (-0.15, -0.10)
+    channel = ChannelConfig(
+        (
+            StriplineSegment(HOST_TRACE_M),
+            TwinaxSegment(CABLE_M, CABLE_AWG),
+            StriplineSegment(HOST_TRACE_M),
+        )
+    )
+    return LinkConfig(
+        modulation=modulation,
+        rate=rate,
+        tx=TxConfig(
+            swing_vppd=0.8,
+            ffe_taps=(pre, 1 - abs(pre) - abs(post), post),
+            ffe_cursor=1,
+            sndr_db=33.0,
+        ),
+        channel=channel,
+        rx=RxConfig(noise_density_v2_hz=6e-18, dfe_taps=24, **ctle_93a(f_baud, -14.0)),
+        sim=SimConfig(n_symbols=n_symbols, seed=seed, warmup_symbols=4_000),
+    )
+
+
+def demo_configs(n_symbols: int = 200_000, seed: int = 1) -> list[LinkConfig]:
+    """All demo links, 224G PAM4 first."""
+    return [demo_config(r, m, n_symbols, seed) for r, m in DEMO_LINKS]

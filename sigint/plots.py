@@ -1,0 +1,96 @@
+"""Figures users look at: the eye diagram with its measured figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .results import LinkResult
+
+
+def _pyplot():
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_eye(result: LinkResult, ax=None, title: str | None = None):
+    """Draw the 2-UI eye of a result with levels, thresholds and the measured figures.
+
+    Parameters
+    ----------
+    result : LinkResult
+        A run with ``sim.eye`` on.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if result.eye is None:
+        raise ValueError("the result has no eye: run with sim.eye = true")
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 5.0), layout="constrained")
+    eye = result.eye
+    counts, t_ui = eye.density_2ui()
+    ui_ps = eye.ui_s * 1e12
+    density = counts.T.astype(float)
+    density /= max(density.max(), 1.0)
+    with np.errstate(divide="ignore"):
+        shown = np.where(density > 0, np.log10(density), np.nan)
+    mv = 1e3
+    extent = (t_ui[0] * ui_ps, (t_ui[-1] + 1 / eye.samples_per_ui) * ui_ps)
+    extent += (eye.v_min * mv, eye.v_max * mv)
+    img = ax.imshow(
+        shown, origin="lower", aspect="auto", extent=extent, cmap="inferno", vmin=-6, vmax=0
+    )
+    ax.set_facecolor("black")
+    ax.figure.colorbar(img, ax=ax, label="log10 relative density")
+    means = result.level_means_v
+    thresholds = 0.5 * (means[1:] + means[:-1])
+    for v in thresholds:
+        ax.axhline(v * mv, color="c", lw=0.6, ls="--")
+    ax.axvline(0, color="w", lw=0.5, ls=":")
+    p = result.config.sim.eye_probability
+    for i, (h, w, v) in enumerate(
+        zip(result.eye_heights_v, result.eye_widths_ui, thresholds, strict=True)
+    ):
+        ax.annotate(
+            f"eye {i + 1}: {h * mv:.1f} mV, {w:.2f} UI",
+            (0.55 * ui_ps, v * mv),
+            color="w",
+            fontsize=8,
+            va="center",
+            bbox={"facecolor": "black", "alpha": 0.6, "edgecolor": "none", "pad": 1},
+        )
+    ber = result.ber
+    lo, hi = result.ber_ci
+    ber_txt = f"BER {ber:.2e} [{lo:.1e}, {hi:.1e}]" if result.bit_errors else f"BER < {hi:.1e}"
+    text = (
+        f"{ber_txt}\nSNR {result.snr_db:.2f} dB\n"
+        f"IL@Nyq {result.resolved['il_nyquist_db']:.1f} dB\n"
+        f"heights/widths at P = {p:g}"
+    )
+    ax.text(0.01, 0.99, text, transform=ax.transAxes, va="top", ha="left", color="w", fontsize=8)
+    ax.set_xlabel("time from sampling instant (ps)")
+    ax.set_ylabel("slicer voltage (mV)")
+    ax.set_title(title or result.label)
+    return ax
+
+
+def save_eye_plot(result: LinkResult, path: str | Path, title: str | None = None) -> Path:
+    """Write the eye plot to ``path`` (format from the suffix: .png or .svg)."""
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ax = plot_eye(result, title=title)
+    ax.figure.savefig(path, dpi=120)
+    plt.close(ax.figure)
+    return path
