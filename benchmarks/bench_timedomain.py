@@ -197,7 +197,7 @@ def machine_info() -> dict:
         "numba": numba.__version__,
         "sigint": sigint.__version__,
         "git_commit": _git_commit(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
 
 

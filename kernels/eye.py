@@ -18,7 +18,8 @@ def accumulate_eye(rows, offset, level_index, v_min, v_max, hist):
     level_index : int8[n]
         Transmitted level index of the symbol each row belongs to.
     v_min, v_max : float
-        Voltage span of the histogram; samples outside land in the edge bins.
+        Voltage span of the histogram; samples outside (±inf included) land in the edge
+        bins, NaN in the bottom bin.
     hist : int64[M, S, n_bins]
         Accumulated in place.
     """
@@ -29,9 +30,13 @@ def accumulate_eye(rows, offset, level_index, v_min, v_max, hist):
         lev = level_index[k]
         off = offset[k]
         for p in range(n_phases):
-            b = int((rows[k, p] - off - v_min) * scale)
-            if b < 0:
-                b = 0
-            elif b >= n_bins:
+            # Clip in floating point: int() of +inf or of anything past the int64 range is
+            # undefined (x86 gives INT64_MIN, which put such samples in the bottom bin).
+            x = (rows[k, p] - off - v_min) * scale
+            if x >= n_bins:
                 b = n_bins - 1
+            elif x >= 0.0:
+                b = int(x)
+            else:  # below the span, -inf and NaN
+                b = 0
             hist[lev, p, b] += 1

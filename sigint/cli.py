@@ -1,14 +1,17 @@
 """The ``sigint`` command line: one verb per user question.
 
 Exit codes: 0 success, 1 a check failed, 2 bad input (one line on stderr naming the file, key or
-value and what was expected; never a traceback).
+value and what was expected; never a traceback), 70 an internal error (a bug: one line, and the
+traceback only with ``SIGINT_DEBUG=1``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from ._version import __version__
@@ -214,6 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"sigint {args.verb}: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug: say so in one line, keep the traceback for debugging
+        if os.environ.get("SIGINT_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"sigint {args.verb}: internal error: {type(err).__name__}: {err} "
+            "(please report it; SIGINT_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ class Link:
         self.h_tx = h_tx
         self.h_rx = h_rx
         h_pulse = filters.sample_hold(f, s, dt) * h_tx * self.channel.s21 * h_rx
+        self.h_pulse = h_pulse
         self.pulse: PulseResponse = pulse_from_transfer(h_pulse, s, ui)
 
         q = cfg.sim.noise_samples_per_ui
@@ -106,6 +107,14 @@ class Link:
             il_nyquist_db=il_nyq,
         )
         self.levels_v = self.modulation.levels_v(cfg.tx.swing_vppd, cfg.tx.rlm)
+
+    def full_pulse(self) -> np.ndarray:
+        """The uncut pulse response over the whole window (periodic, DC-correct).
+
+        Its area over S equals the chain's DC gain exactly; the engines use the cut
+        :attr:`pulse`, which reports what the cut drops.
+        """
+        return np.fft.irfft(self.h_pulse)
 
     @property
     def outer_level_v(self) -> float:

@@ -33,7 +33,8 @@ class PulseResponse:
     delay_s : float
         Time of the sampling instant after the symbol's launch (channel latency).
     truncated_isi_rms : float
-        RMS (over the dropped UIs, at the sampling phase) of what truncation dropped, V/V.
+        RMS ISI that truncation dropped, per volt RMS of symbol level:
+        ``sqrt(Σ h_j²)`` over the dropped T-spaced samples at the sampling phase, V/V.
     """
 
     samples: np.ndarray
@@ -42,6 +43,14 @@ class PulseResponse:
     pre_ui: int
     delay_s: float
     truncated_isi_rms: float
+    dc_gain: float
+
+    @property
+    def truncated_dc_fraction(self) -> float:
+        """Fraction of the DC gain in the dropped tail: 1 − (kept area)/(S · H(0))."""
+        if self.dc_gain == 0:
+            return 0.0
+        return float(1.0 - self.samples.sum() / self.samples_per_ui / self.dc_gain)
 
     @property
     def n_ui(self) -> int:
@@ -100,16 +109,22 @@ def pulse_from_transfer(h_f: np.ndarray, samples_per_ui: int, ui_s: float) -> Pu
     n = p.size
     peak = int(np.argmax(np.abs(p)))
     above = np.flatnonzero(np.abs(p) >= PULSE_THRESHOLD * abs(p[peak]))
-    # The response is causal and the grid long enough, so the significant samples form one
-    # run around the peak; measure it in UIs from the peak's UI row.
+    # The grid is long enough that the significant samples form one run around the peak on
+    # the circle of the periodic response; a zero-phase block (the Gaussian edge) over a short
+    # channel puts its start before t = 0, i.e. at the end of the array. Measure the run by
+    # signed circular offsets from the peak, in UIs from the peak's UI row.
+    offset = (above - peak + n // 2) % n - n // 2
     row0 = peak - s // 2
-    pre_ui = max(0, int(np.ceil((row0 - above[0]) / s)))
-    post_ui = max(0, int(np.ceil((above[-1] - (row0 + s - 1)) / s)))
+    pre_ui = max(0, int(np.ceil((-(s // 2) - offset.min()) / s)))
+    post_ui = max(0, int(np.ceil((offset.max() - (s - 1 - s // 2)) / s)))
     start = row0 - pre_ui * s
     n_keep = (pre_ui + 1 + post_ui) * s
     idx = (start + np.arange(n_keep)) % n
     kept = p[idx]
-    dropped = np.delete(p, idx)[s // 2 :: s] if n_keep < n else np.zeros(1)
+    # T-spaced samples at the sampling phase, j UIs after the peak (circularly); the dropped
+    # ones are those after the last kept post-cursor and before the first kept pre-cursor.
+    cursors = np.roll(p, -peak)[::s]
+    dropped = cursors[post_ui + 1 : cursors.size - pre_ui]
     dt = ui_s / s
     return PulseResponse(
         samples=np.ascontiguousarray(kept),
@@ -117,7 +132,8 @@ def pulse_from_transfer(h_f: np.ndarray, samples_per_ui: int, ui_s: float) -> Pu
         ui_s=ui_s,
         pre_ui=pre_ui,
         delay_s=peak * dt,
-        truncated_isi_rms=float(np.sqrt(np.mean(dropped**2))),
+        truncated_isi_rms=float(np.sqrt(np.sum(dropped**2))),
+        dc_gain=float(h_f[0].real) / s,
     )
 
 

@@ -118,6 +118,8 @@ class LinkResult:
                 "window_ui": r.window_ui,
                 "pulse_span_ui": link.pulse.n_ui,
                 "pulse_pre_ui": link.pulse.pre_ui,
+                "pulse_truncated_isi_rms": link.pulse.truncated_isi_rms,
+                "pulse_truncated_dc_fraction": link.pulse.truncated_dc_fraction,
                 "line_rate_bps": r.f_baud_hz * mod.bits_per_symbol,
             },
             n_symbols=int(n_symbols),

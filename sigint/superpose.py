@@ -1,12 +1,15 @@
 """Waveform rows of one or more input streams, each through its own sampled response.
 
 A stream is a sequence of values at ``rate`` per UI (symbol levels: 1; Rx noise: q) and a 1-D
-response sampled at S samples per UI. The output row k, phase p, is::
+response sampled at S samples per UI. Input j is an impulse at sample ``j·S/rate`` of the
+waveform; row k, phase p is the waveform (every stream's impulses convolved with its response)
+at sample ``(k + span − 1)·S + p``, in the UI of the row's last ``rate`` inputs::
 
-    out[k, p] = Σ_streams Σ_m x[(k + span)·rate − 1 − m] · f[p + m·S/rate]
+    out[k, p] = Σ_streams Σ_j x[(k + span − 1)·rate + j] · f[p − j·S/rate],   j ≤ rate − 1
 
-(``span`` = the response's length in UI, so every input's history is carried), which is exactly
-the polyphase kernel :func:`sigint.kernels.superpose.superpose_pulses`. Two methods compute it:
+(``span`` = the response's length in UI, so every input's history is carried; ``f`` is zero at
+negative indices). With the table of :func:`response_table` this is exactly the polyphase kernel
+:func:`sigint.kernels.superpose.superpose_pulses`. Two methods compute it:
 
 ``direct``
     The Numba polyphase kernel, cost ∝ span × phases per UI; best for few phases (the slicer
@@ -39,12 +42,18 @@ _FFT_S_PER_SAMPLE = 16e-9
 
 
 def response_table(response: np.ndarray, samples_per_ui: int, rate: int) -> np.ndarray:
-    """Polyphase table ``table[m, p] = f[p + m·S/rate]`` of a 1-D response (zero-padded)."""
+    """Polyphase table ``table[m, p] = f[p + m·S/rate − (S − S/rate)]`` of a 1-D response.
+
+    ``f`` is zero outside its samples. The ``S − S/rate`` leading zeros give every phase of a
+    row the inputs that arrive during its UI after the first (``rate`` > 1 only): without
+    them phase p would miss ``p // (S/rate)`` causal terms that the FFT path includes.
+    """
     step = samples_per_ui // rate
-    n_taps = -(-max(response.size - samples_per_ui, 0) // step) + 1
+    lead = samples_per_ui - step
+    n_taps = -(-max(lead + response.size - samples_per_ui, 0) // step) + 1
     n_taps = -(-n_taps // rate) * rate
     padded = np.zeros(n_taps * step + samples_per_ui)
-    padded[: response.size] = response
+    padded[lead : lead + response.size] = response
     idx = np.arange(samples_per_ui)[None, :] + step * np.arange(n_taps)[:, None]
     return np.ascontiguousarray(padded[idx])
 

@@ -88,3 +88,97 @@ def levels_from_indices(symbols: np.ndarray, level_table: np.ndarray) -> np.ndar
 def slice_levels(y: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     """Twin of ``kernels.slicer.slice_levels``: count of thresholds strictly below each sample."""
     return (y[:, None] > thresholds[None, :]).sum(axis=1).astype(np.int8)
+
+
+def superpose_pulses(x: np.ndarray, table: np.ndarray, rate: int, n_rows: int) -> np.ndarray:
+    """Twin of ``kernels.superpose.superpose_pulses``: the defining sum, one term at a time.
+
+    Row k ends at input ``(k + span)·rate − 1`` (``span = n_taps // rate``); input m samples
+    before that end weighs ``table[m]``.
+    """
+    n_taps, n_phases = table.shape
+    span = n_taps // rate
+    out = np.zeros((n_rows, n_phases))
+    for k in range(n_rows):
+        last = (k + span) * rate - 1
+        for m in range(n_taps):
+            out[k] += x[last - m] * table[m]
+    return out
+
+
+def superpose_streams(inputs, responses, rates, samples_per_ui: int, phases, n_rows: int):
+    """Twin of ``superpose.Superposer``: zero-stuff each stream, convolve, sample the rows.
+
+    Input j of a stream at ``rate`` per UI is an impulse at sample ``j·S/rate`` of the
+    S-per-UI grid; the waveform is the sum of every stream's impulses convolved with its
+    response. Each stream carries ``len(x) − n_rows·rate`` values of history; row k is UI
+    ``k + span − 1`` of the input (span = history/rate + 1):
+    ``out[k, p] = y[(k + span − 1)·S + p]``.
+    """
+    s = samples_per_ui
+    out = np.zeros((n_rows, len(phases)))
+    for x, f, rate in zip(inputs, responses, rates, strict=True):
+        step = s // rate
+        span = (len(x) - n_rows * rate) // rate + 1
+        up = np.zeros(len(x) * step)
+        up[::step] = x
+        y = np.convolve(up, np.asarray(f, float))
+        for k in range(n_rows):
+            for i, p in enumerate(phases):
+                out[k, i] += y[(k + span - 1) * s + p]
+    return out
+
+
+def dfe_slice(y, thresholds, levels, taps, history, step: float, n_adapt: int):
+    """Twin of ``kernels.dfe.dfe_slice``: decision feedback and LMS on Python lists.
+
+    Returns ``(decisions, feedback, taps, history)``, the last two as updated.
+    """
+    taps = [float(t) for t in taps]
+    history = [float(h) for h in history]
+    decisions = np.zeros(len(y), np.int8)
+    feedback = np.zeros(len(y))
+    for k, yk in enumerate(np.asarray(y, float).tolist()):
+        fb = 0.0
+        for t, h in zip(taps, history, strict=True):
+            fb += t * h
+        z = yk - fb
+        d = sum(1 for t in thresholds if z > t)
+        decisions[k] = d
+        feedback[k] = fb
+        a = float(levels[d])
+        if k < n_adapt:
+            e = z - a
+            taps = [t + step * e * h for t, h in zip(taps, history, strict=True)]
+        if history:
+            history = [a, *history[:-1]]
+    return decisions, feedback, np.array(taps), np.array(history)
+
+
+def accumulate_eye(rows, offset, level_index, v_min: float, v_max: float, hist):
+    """Twin of ``kernels.eye.accumulate_eye``: floor into bins, clip to the edges, add.
+
+    Returns the new histogram (``hist`` is not modified). NaN samples count in bin 0.
+    """
+    hist = hist.copy()
+    n_bins = hist.shape[2]
+    width = (v_max - v_min) / n_bins
+    for k in range(rows.shape[0]):
+        for p in range(rows.shape[1]):
+            v = rows[k, p] - offset[k]
+            if np.isnan(v) or v < v_min:
+                b = 0
+            elif v >= v_max:
+                b = n_bins - 1
+            else:
+                b = min(int(np.floor((v - v_min) / width)), n_bins - 1)
+            hist[level_index[k], p, b] += 1
+    return hist
+
+
+def accumulate_tiled_product(x_f: np.ndarray, f: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Twin of ``kernels.spectrum.accumulate_tiled_product``: tile ``x_f`` explicitly."""
+    if out.size == 0:
+        return out.copy()
+    reps = -(-out.size // x_f.size)
+    return out + np.tile(x_f, reps)[: out.size] * f
