@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -36,6 +37,8 @@ def executed(tmp_path_factory):
 
     def run(path: Path):
         if path not in done:
+            # A headless MPLBACKEND (e.g. Agg) would reach the kernel and swallow the figures.
+            os.environ.pop("MPLBACKEND", None)
             nb = nbformat.read(path, as_version=4)
             cwd = tmp_path_factory.mktemp(path.stem)
             client = nbclient.NotebookClient(
