@@ -213,7 +213,9 @@ class RxConfig:
     dfe_adaptation : {"zero-forcing", "lms"}
         Taps from the pulse response, or adapted by LMS from zero during the run.
     dfe_step : float
-        LMS step size (normalised units).
+        LMS step size (normalised units). The taps settle with a time constant of about
+        1/(μ·E[a²]) symbols (E[a²] = 5/9 for PAM4: ~900 symbols at the default), so the
+        warm-up should last several of them.
     dfe_freeze_after_symbols : int or None
         Freeze the LMS taps after this many symbols. None: adapt during the warm-up only.
     """
@@ -322,7 +324,7 @@ class SimConfig:
     n_symbols: int = 200_000
     samples_per_ui: int = 32
     seed: int = 1
-    warmup_symbols: int = 2_000
+    warmup_symbols: int = 10_000
     chunk_symbols: int = 32_768
     eye: bool = True
     eye_probability: float = 1e-3

@@ -29,7 +29,7 @@ def test_default_config_round_trips_through_toml(tmp_path):
         tx=TxConfig(ffe_taps=(-0.1, 0.8, -0.1), ffe_cursor=1, sndr_db=30.0, precoding=True),
         channel=ChannelConfig((StriplineSegment(0.05), TwinaxSegment(2.0, 30))),
         rx=RxConfig(ctle_zeros_hz=(1e9,), ctle_poles_hz=(5e9, 10e9), dfe_taps=4),
-        sim=SimConfig(n_symbols=10_000, seed=7),
+        sim=SimConfig(n_symbols=20_000, warmup_symbols=1_000, seed=7),
     )
     path = tmp_path / "link.toml"
     save_config(cfg, path)
