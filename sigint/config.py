@@ -12,7 +12,6 @@ reported with every result.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -443,32 +442,32 @@ class LinkConfig:
         return 1.0 / self.f_baud_hz
 
     def replace(self, **changes) -> LinkConfig:
-        """A copy with fields replaced; nested sections by dotted names (``"tx.swing_vppd"``).
+        """A validated copy with fields replaced; nested ones by dotted name.
 
-        ``rate`` and ``f_baud_hz`` are kept consistent: changing one clears the other unless
-        both are given.
+        Examples
+        --------
+        >>> cfg = LinkConfig(rate="448G").replace(**{"modulation": "PAM6", "tx.sndr_db": 30.0})
+        >>> round(cfg.f_baud_hz / 1e9, 3), cfg.tx.sndr_db
+        (170.0, 30.0)
+
+        Changing ``modulation`` keeps the rate preset (the baud follows it); giving
+        ``f_baud_hz`` alone drops the preset.
         """
-        top: dict = {}
-        nested: dict[str, dict] = {}
+        data = config_to_mapping(self)
+        link = data["link"]
+        if "f_baud_hz" in changes and "rate" not in changes:
+            link.pop("rate", None)
+        if ("rate" in changes or "modulation" in changes) and "f_baud_hz" not in changes:
+            link.pop("f_baud_hz", None)
         for key, value in changes.items():
-            section, _, name = key.partition("__") if "__" in key else key.partition(".")
-            if name:
-                nested.setdefault(section, {})[name] = value
+            section, _, name = key.rpartition(".")
+            if section:
+                data.setdefault(section, {})[name] = to_mapping(value)
+            elif key in _SECTIONS:
+                data[key] = to_mapping(value)
             else:
-                top[key] = value
-        reject_unknown({**top, **nested}, [f.name for f in dataclasses.fields(self)], "")
-        for section, values in nested.items():
-            current = getattr(self, section)
-            mapping = {**to_mapping(current), **to_mapping(values)}
-            top[section] = from_mapping(type(current), mapping, section)
-        if "rate" in top and "f_baud_hz" not in top:
-            top["f_baud_hz"] = None
-        if "f_baud_hz" in top and "rate" not in top:
-            top["rate"] = None
-        if "modulation" in top and "rate" not in top and self.rate is not None:
-            top["f_baud_hz"] = None
-            top["rate"] = self.rate
-        return dataclasses.replace(self, **top)
+                link[key] = to_mapping(value)
+        return config_from_mapping(data)
 
 
 _SECTIONS = ("link", "tx", "channel", "rx", "sim")

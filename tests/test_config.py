@@ -147,6 +147,8 @@ def test_replace_keeps_rate_and_baud_consistent():
     pam8 = cfg.replace(modulation="PAM8")
     assert pam8.f_baud_hz == pytest.approx(425e9 / 3)
     assert cfg.replace(**{"tx.swing_vppd": 0.5}).tx.swing_vppd == 0.5
+    assert cfg.replace(tx=TxConfig(rlm=0.9)).tx.rlm == 0.9
+    assert cfg.replace(f_baud_hz=100e9).rate is None
     with pytest.raises(ConfigError, match="did you mean 'tx'"):
         cfg.replace(**{"tz.swing_vppd": 0.5})
     with pytest.raises(ConfigError, match=r"sim\.n_symbols"):
