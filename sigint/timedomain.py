@@ -143,13 +143,14 @@ class TimeDomainRun:
         self.precoder = Precoder(self.m) if cfg.tx.precoding else None
         self.decoder = PrecodeDecoder(self.m) if cfg.tx.precoding else None
 
-        # The first `pre` rows belong to symbols before the start; skip them too.
+        # Count whole mapping groups from the end of the warm-up (rows before it, including the
+        # `pre` rows that sample symbols before the start, are never counted).
         g = cfg.sim.warmup_symbols
         self.count_from = g + (-g) % self.group
         self.count_until = cfg.sim.n_symbols
 
-        isi = pulse.cursors()
-        isi = np.delete(isi, pulse.pre_ui)
+        # Residual ISI at the slicer: every cursor but the main one and those the DFE cancels.
+        isi = np.delete(pulse.cursors(), np.arange(pulse.pre_ui, pulse.pre_ui + 1 + n_dfe))
         p_sym = float(np.mean(link.levels_v**2))
         sigma = np.sqrt(
             p_sym * np.sum(isi**2) + link.noise_sigma_v() ** 2 + (self.sigma_tx * abs(self.h0)) ** 2
