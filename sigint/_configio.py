@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import types
 import typing
 from collections.abc import Mapping
@@ -21,6 +22,17 @@ from typing import Any, Literal, Union, get_args, get_origin
 from .errors import ConfigError
 
 _NONE_TYPE = type(None)
+
+
+def check(ok: bool, key: str, value: object, expected: str) -> None:
+    """Raise :class:`ConfigError` for ``key`` unless ``ok`` (used by every ``__post_init__``)."""
+    if not ok:
+        raise ConfigError(key, value, expected)
+
+
+def finite(x: float) -> bool:
+    """True for a finite number."""
+    return math.isfinite(x)
 
 
 def _join(path: str, key: str) -> str:

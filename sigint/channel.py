@@ -40,3 +40,8 @@ def delay_estimate_s(cfg: ChannelConfig) -> float:
     phase = np.unwrap(np.angle(build_channel(cfg, f).s21))
     slope = np.polyfit(2 * np.pi * f, phase, 1)[0]
     return float(max(-slope, 0.0))
+
+
+def touchstone_block(path, ports, f_hz):
+    """Placeholder until the Touchstone reader lands."""
+    raise NotImplementedError

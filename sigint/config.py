@@ -12,30 +12,56 @@ reported with every result.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Literal
 
 import tomli_w
 
+from ._configio import check as _check
+from ._configio import finite as _finite
 from ._configio import from_mapping, reject_unknown, to_mapping
+from .channel_config import (
+    AggressorConfig,
+    ChannelConfig,
+    ConnectorSegment,
+    PackageSegment,
+    Segment,
+    StriplineSegment,
+    TouchstoneSegment,
+    TwinaxSegment,
+    ViaSegment,
+)
 from .errors import ConfigError
 from .rates import rate_preset
+
+__all__ = [
+    "AggressorConfig",
+    "ChannelConfig",
+    "ConnectorSegment",
+    "LinkConfig",
+    "PackageSegment",
+    "RxConfig",
+    "Segment",
+    "SimConfig",
+    "StriplineSegment",
+    "TouchstoneSegment",
+    "TwinaxSegment",
+    "TxConfig",
+    "ViaSegment",
+    "config_from_mapping",
+    "config_to_mapping",
+    "dumps_config",
+    "load_config",
+    "save_config",
+]
 
 Pattern = Literal["random", "prbs7", "prbs9", "prbs11", "prbs13", "prbs15", "prbs23", "prbs31"]
 DfeAdaptation = Literal["zero-forcing", "lms"]
 ModulationName = Literal["PAM2", "PAM4", "PAM6", "PAM8"]
-
-
-def _check(ok: bool, key: str, value: object, expected: str) -> None:
-    if not ok:
-        raise ConfigError(key, value, expected)
-
-
-def _finite(x: float) -> bool:
-    return math.isfinite(x)
 
 
 @dataclass(frozen=True)
@@ -120,72 +146,6 @@ class TxConfig:
                 self.sndr_db,
                 "an SNDR in dB between 0 and 100",
             )
-
-
-@dataclass(frozen=True)
-class TwinaxSegment:
-    """Shielded twinax cable of a given gauge (calibrated RLGC model, REFERENCE §4.1)."""
-
-    KIND: ClassVar[str] = "twinax"
-    length_m: float = 1.0
-    awg: int = 26
-
-    def __post_init__(self):
-        _check(
-            _finite(self.length_m) and 0 <= self.length_m <= 100,
-            "length_m",
-            self.length_m,
-            "a length in metres, 0 to 100",
-        )
-        _check(self.awg in (24, 26, 28, 30, 32, 34), "awg", self.awg, "24, 26, 28, 30, 32 or 34")
-
-
-@dataclass(frozen=True)
-class StriplineSegment:
-    """Megtron-7-class differential PCB stripline (OIF 224G board model, REFERENCE §4.2)."""
-
-    KIND: ClassVar[str] = "stripline"
-    length_m: float = 0.1
-
-    def __post_init__(self):
-        _check(
-            _finite(self.length_m) and 0 <= self.length_m <= 10,
-            "length_m",
-            self.length_m,
-            "a length in metres, 0 to 10",
-        )
-
-
-Segment = TwinaxSegment | StriplineSegment
-
-
-@dataclass(frozen=True)
-class ChannelConfig:
-    """The copper channel: a cascade of segments from Tx to Rx.
-
-    Parameters
-    ----------
-    segments : tuple of segment configs
-        In order from the transmitter; each a table with a ``kind``.
-    z_ref_ohm : float
-        Differential reference impedance of the source and load, Ω.
-    """
-
-    segments: tuple[Segment, ...] = (
-        StriplineSegment(0.127),
-        TwinaxSegment(1.0, 26),
-        StriplineSegment(0.127),
-    )
-    z_ref_ohm: float = 100.0
-
-    def __post_init__(self):
-        _check(len(self.segments) >= 1, "segments", self.segments, "at least one segment")
-        _check(
-            _finite(self.z_ref_ohm) and self.z_ref_ohm > 0,
-            "z_ref_ohm",
-            self.z_ref_ohm,
-            "a positive impedance in ohms",
-        )
 
 
 @dataclass(frozen=True)
@@ -518,7 +478,27 @@ def load_config(path: str | Path) -> LinkConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("toml", str(path), f"valid TOML ({exc})") from None
-    return config_from_mapping(data, source=str(path))
+    cfg = config_from_mapping(data, source=str(path))
+    return _resolve_paths(cfg, path.parent)
+
+
+def _resolve_paths(cfg: LinkConfig, base: Path) -> LinkConfig:
+    """Make the config's relative Touchstone paths relative to ``base`` (the config's folder)."""
+
+    def fix(path: str | None) -> str | None:
+        if path is None or Path(path).is_absolute():
+            return path
+        return str(base / path)
+
+    segments = tuple(
+        dataclasses.replace(seg, path=fix(seg.path)) if isinstance(seg, TouchstoneSegment) else seg
+        for seg in cfg.channel.segments
+    )
+    aggressors = tuple(
+        dataclasses.replace(a, touchstone=fix(a.touchstone)) for a in cfg.channel.aggressors
+    )
+    channel = dataclasses.replace(cfg.channel, segments=segments, aggressors=aggressors)
+    return dataclasses.replace(cfg, channel=channel)
 
 
 def config_to_mapping(cfg: LinkConfig) -> dict:

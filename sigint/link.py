@@ -14,6 +14,7 @@ import numpy as np
 from . import filters
 from .channel import build_channel, delay_estimate_s
 from .config import LinkConfig
+from .crosstalk import AggressorPulse, cut_on_grid, parametric_coupling
 from .modulation import Modulation
 from .pulse import NoiseResponse, PulseResponse, noise_from_transfer, pulse_from_transfer
 
@@ -95,6 +96,10 @@ class Link:
         band = filters.raised_cosine_lowpass(f, 0.8 * f_stop, f_stop)
         self.noise: NoiseResponse = noise_from_transfer(h_rx * band, s, q, cfg.f_baud_hz)
 
+        self.aggressors: list[AggressorPulse] = [
+            self._aggressor_pulse(a, f, dt, rise, h_rx) for a in cfg.channel.aggressors
+        ]
+
         nyq = np.array([cfg.f_baud_hz / 2])
         il_nyq = float(-20 * np.log10(np.abs(build_channel(cfg.channel, nyq).s21[0])))
         self.resolved = Resolved(
@@ -107,6 +112,39 @@ class Link:
             il_nyquist_db=il_nyq,
         )
         self.levels_v = self.modulation.levels_v(cfg.tx.swing_vppd, cfg.tx.rlm)
+
+    def _aggressor_pulse(self, agg, f, dt, rise_s, h_rx) -> AggressorPulse:
+        """An aggressor's pulse at the victim's slicer, cut on the victim's sample phase."""
+        cfg = self.cfg
+        s = cfg.sim.samples_per_ui
+        coupling = self._coupling(agg, f)
+        if agg.ffe_taps is not None:
+            taps, cursor = agg.ffe_taps, agg.ffe_cursor
+        elif agg.kind == "fext":
+            taps, cursor = cfg.tx.ffe_taps, cfg.tx.ffe_cursor
+        else:  # a NEXT aggressor's FFE is set for its own link, not this one (as in IEEE COM)
+            taps, cursor = (1.0,), 0
+        h = (
+            filters.sample_hold(f, s, dt)
+            * filters.gaussian_edge(f, rise_s)
+            * filters.t_spaced_fir(f, taps, cursor, cfg.ui_s)
+            * coupling
+            * h_rx
+        )
+        samples = cut_on_grid(np.fft.irfft(h), self.pulse.window_start % s, s)
+        swing = cfg.tx.swing_vppd if agg.swing_vppd is None else agg.swing_vppd
+        return AggressorPulse(samples, self.modulation.levels_v(swing, cfg.tx.rlm), agg)
+
+    def _coupling(self, agg, f) -> np.ndarray:
+        """The aggressor's coupling transfer function (Tx pair to the victim's Rx pair)."""
+        if agg.level_db is not None:
+            return parametric_coupling(
+                agg.kind, agg.level_db, f, self.channel.s21, self.cfg.f_baud_hz / 2
+            )
+        from .channel import touchstone_block
+
+        block, _ = touchstone_block(agg.touchstone, agg.ports, f)
+        return block.s21
 
     def full_pulse(self) -> np.ndarray:
         """The uncut pulse response over the whole window (periodic, DC-correct).

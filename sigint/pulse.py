@@ -44,6 +44,7 @@ class PulseResponse:
     delay_s: float
     truncated_isi_rms: float
     dc_gain: float
+    window_start: int = 0
 
     @property
     def truncated_dc_fraction(self) -> float:
@@ -134,6 +135,7 @@ def pulse_from_transfer(h_f: np.ndarray, samples_per_ui: int, ui_s: float) -> Pu
         delay_s=peak * dt,
         truncated_isi_rms=float(np.sqrt(np.sum(dropped**2))),
         dc_gain=float(h_f[0].real) / s,
+        window_start=int(start % n),
     )
 
 

@@ -117,6 +117,8 @@ class TimeDomainRun:
         if self.sigma_src > 0:
             responses.append(link.noise.response)
             rates.append(cfg.sim.noise_samples_per_ui)
+        responses += [a.samples for a in link.aggressors]
+        rates += [1] * len(link.aggressors)
         self.superposer = Superposer(responses, rates, s, phases, method)
 
         self.h0 = pulse.main_cursor
@@ -126,6 +128,10 @@ class TimeDomainRun:
 
         ss = np.random.SeedSequence(cfg.sim.seed)
         rng_bits, rng_tx, rng_rx = (np.random.default_rng(s_) for s_ in ss.spawn(3))
+        # Aggressors draw independent random data from their own streams of the same seed.
+        self.aggressor_sources = [
+            RandomBits(np.random.default_rng(s_)) for s_ in ss.spawn(len(link.aggressors))
+        ]
         pattern = cfg.tx.pattern
         self.source = (
             RandomBits(rng_bits) if pattern == "random" else Prbs(int(pattern[4:]), cfg.sim.seed)
@@ -166,8 +172,7 @@ class TimeDomainRun:
         mod = self.link.modulation
         q = sim.noise_samples_per_ui
         sup = self.superposer
-        sym_hist = np.zeros(sup.history_length(0))
-        noise_hist = np.zeros(sup.history_length(1)) if self.sigma_src > 0 else None
+        histories = [np.zeros(sup.history_length(i)) for i in range(len(sup.rates))]
         data_delay = np.zeros(self.pre, np.int8)
         tx_delay = np.zeros(self.pre, np.int8)
         aligner = _Aligner(self.group)
@@ -192,15 +197,17 @@ class TimeDomainRun:
             x = self.link.levels_v[sent]
             if self.sigma_tx > 0:
                 x = x + self.sigma_tx * self.rng_tx.standard_normal(n)
-            x_ext = np.concatenate([sym_hist, x])
-            sym_hist = x_ext[x_ext.size - sym_hist.size :]
-            inputs = [x_ext]
-            if noise_hist is not None:
-                w = np.concatenate(
-                    [noise_hist, self.sigma_src * self.rng_rx.standard_normal(n * q)]
-                )
-                noise_hist = w[w.size - noise_hist.size :]
-                inputs.append(w)
+            fresh = [x]
+            if self.sigma_src > 0:
+                fresh.append(self.sigma_src * self.rng_rx.standard_normal(n * q))
+            for agg, source in zip(self.link.aggressors, self.aggressor_sources, strict=True):
+                agg_bits = source(n // self.group * mod.bits_per_group)
+                fresh.append(agg.levels_v[map_bits(agg_bits, mod)])
+            inputs = []
+            for i, values in enumerate(fresh):
+                extended = np.concatenate([histories[i], values])
+                histories[i] = extended[extended.size - histories[i].size :]
+                inputs.append(extended)
             out = self.superposer(inputs, rows[:n])
 
             y = out[:, self.slicer_col] / self.scale_v
