@@ -144,9 +144,8 @@ class AggressorConfig:
 
     The coupling comes from a Touchstone file (``touchstone`` and ``ports``: the aggressor's
     Tx pair in, the victim's Rx pair out) or is parametric (``level_db``): FEXT grows with
-    frequency along the victim's channel, H = K·(jf/f_N)·S21(f), NEXT saturates,
-    H = K·(1 − S21(f)²), with K set so |H| = ``level_db`` at Nyquist (FEXT) or at high
-    frequency (NEXT).
+    frequency along the victim's channel, H = K·(jf/f_N)·S21(f) (``level_db`` relative to the
+    thru at Nyquist), NEXT saturates, H = K·(1 − S21(f)²) (``level_db`` at high frequency).
 
     Parameters
     ----------

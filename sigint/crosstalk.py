@@ -25,9 +25,9 @@ def parametric_coupling(
     """Weak-coupling crosstalk transfer function along the victim's channel.
 
     FEXT: H = K·(jf/f_N)·S21(f) (far-end coupling ∝ jω along the line, delayed and attenuated
-    like the thru), |H(f_N)| = 10^(level/20) with the line's loss at f_N included.
-    NEXT: H = K·(1 − S21(f)²) (near-end coupling integrates the round trip and saturates),
-    |H| → 10^(level/20) at high frequency.
+    like the thru): the level is relative to the thru at Nyquist, |H(f_N)/S21(f_N)| = K.
+    NEXT: H = K·(1 − S21(f)²) (near-end coupling integrates the round trip and saturates):
+    |H| → K at high frequency. K = 10^(level_db/20).
 
     Parameters
     ----------

@@ -156,7 +156,10 @@ class TimeDomainRun:
         self.count_until = cfg.sim.n_symbols
 
         # Residual ISI at the slicer: every cursor but the main one and those the DFE cancels.
-        isi = np.delete(pulse.cursors(), np.arange(pulse.pre_ui, pulse.pre_ui + 1 + n_dfe))
+        cursors = pulse.cursors()
+        isi = np.delete(
+            cursors, np.arange(pulse.pre_ui, min(pulse.pre_ui + 1 + n_dfe, cursors.size))
+        )
         p_sym = float(np.mean(link.levels_v**2))
         sigma = np.sqrt(
             p_sym * np.sum(isi**2) + link.noise_sigma_v() ** 2 + (self.sigma_tx * abs(self.h0)) ** 2
