@@ -282,6 +282,17 @@ class Network:
         if self.n_ports != 2:
             raise ValueError(f"{what} needs a 2-port, this network has {self.n_ports} ports")
 
+    def renormalized(self, z_ref_ohm: float) -> Network:
+        """The same circuit referred to another real reference impedance (all ports).
+
+        S' = (S − rI)(I − rS)⁻¹ with r = (z_new − z_old)/(z_new + z_old).
+        """
+        r = (z_ref_ohm - self.z_ref_ohm) / (z_ref_ohm + self.z_ref_ohm)
+        eye = np.eye(self.n_ports)
+        s = self.s
+        s_new = np.linalg.solve((eye - r * s).transpose(0, 2, 1), (s - r * eye).transpose(0, 2, 1))
+        return Network(self.f_hz, s_new.transpose(0, 2, 1), z_ref_ohm)
+
     def __pow__(self, other: Network) -> Network:
         """Cascade ``self`` (port 2) into ``other`` (port 1); see `cascade_s`."""
         if not isinstance(other, Network):

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 
+from .channel_config import (
+    ChannelConfig,
+    ConnectorSegment,
+    PackageSegment,
+    StriplineSegment,
+    TouchstoneSegment,
+    TwinaxSegment,
+    ViaSegment,
+)
+from .channels.boardline import oif_224g_board
+from .channels.hygiene import HygieneReport, prepare
+from .channels.mixedmode import PortMap, detect_port_map, differential, parse_port_map
 from .channels.network import Network, cascade_list
+from .channels.package import package_preset
+from .channels.parts import design_a_via, next_gen_connector, osfp_gen2
 from .channels.presets import stripline, twinax
-from .config import ChannelConfig, StriplineSegment, TwinaxSegment
+from .channels.touchstone import read_touchstone
+
+_CONNECTORS = {"osfp-gen2": osfp_gen2, "next-gen": next_gen_connector}
 
 
 def segment_line(segment):
@@ -14,34 +35,155 @@ def segment_line(segment):
     if isinstance(segment, TwinaxSegment):
         return twinax(segment.awg)
     if isinstance(segment, StriplineSegment):
-        return stripline()
+        return oif_224g_board() if segment.model == "oif-224g" else stripline()
+    raise TypeError(f"no line model for segment {segment!r}")
+
+
+def segment_network(segment, f_hz, z_ref_ohm: float, position: str, notes=None) -> Network:
+    """The 2-port of one segment config on ``f_hz``.
+
+    Parameters
+    ----------
+    segment : segment config
+    f_hz : ndarray
+    z_ref_ohm : float
+    position : {"first", "middle", "last"}
+        Where the segment sits (orients packages with ``side = "auto"``).
+    notes : list, optional
+        Touchstone blocks append their :class:`TouchstoneInfo` (port map, hygiene) here.
+    """
+    if isinstance(segment, (TwinaxSegment, StriplineSegment)):
+        return segment_line(segment).network(segment.length_m, f_hz, z_ref_ohm)
+    if isinstance(segment, PackageSegment):
+        side = segment.side
+        if side == "auto":
+            side = "rx" if position == "last" else "tx"
+        return package_preset(segment.preset, side).network(f_hz, z_ref_ohm)
+    if isinstance(segment, ConnectorSegment):
+        return _CONNECTORS[segment.preset]().network(f_hz, z_ref_ohm)
+    if isinstance(segment, ViaSegment):
+        via = design_a_via().network(f_hz, z_ref_ohm)
+        return cascade_list([via] * segment.count)
+    if isinstance(segment, TouchstoneSegment):
+        block, info = touchstone_block(
+            segment.path,
+            segment.ports,
+            f_hz,
+            enforce_passivity=segment.enforce_passivity,
+            enforce_causality=segment.enforce_causality,
+        )
+        if notes is not None:
+            notes.append(info)
+        return block.renormalized(z_ref_ohm) if block.z_ref_ohm != z_ref_ohm else block
     raise TypeError(f"no channel model for segment {segment!r}")
 
 
-def build_channel(cfg: ChannelConfig, f_hz) -> Network:
+def build_channel(cfg: ChannelConfig, f_hz, notes: list | None = None) -> Network:
     """The differential 2-port of the whole channel, Tx side first.
 
     Parameters
     ----------
     cfg : ChannelConfig
     f_hz : array_like
-        Frequencies, Hz (0 allowed: parametric models are exact at DC).
+        Frequencies, Hz, a uniform grid from 0 (parametric models are exact at DC; Touchstone
+        blocks are DC-extrapolated, band-extended and resampled onto it, all reported).
+    notes : list, optional
+        Receives a :class:`TouchstoneInfo` per Touchstone block.
     """
     f = np.asarray(f_hz, dtype=float)
-    blocks = [segment_line(s).network(s.length_m, f, cfg.z_ref_ohm) for s in cfg.segments]
+    n = len(cfg.segments)
+    blocks = [
+        segment_network(
+            s, f, cfg.z_ref_ohm, "first" if i == 0 else "last" if i == n - 1 else "mid", notes
+        )
+        for i, s in enumerate(cfg.segments)
+    ]
     return cascade_list(blocks)
+
+
+@dataclass(frozen=True)
+class TouchstoneInfo:
+    """How a Touchstone file became a differential block: the port map and the hygiene."""
+
+    path: str
+    n_ports: int
+    port_map: str
+    port_map_reason: str
+    hygiene: HygieneReport
+
+    def lines(self) -> list[str]:
+        """Printable lines."""
+        return [
+            f"{self.path}: {self.n_ports}-port, port map {self.port_map} ({self.port_map_reason})",
+            *self.hygiene.lines(),
+        ]
+
+    def to_dict(self) -> dict:
+        """JSON-ready dictionary."""
+        return {
+            "path": self.path,
+            "n_ports": self.n_ports,
+            "port_map": self.port_map,
+            "port_map_reason": self.port_map_reason,
+            "hygiene": self.hygiene.to_dict(),
+        }
+
+
+@functools.lru_cache(maxsize=64)
+def _read_differential(path: str, mtime_ns: int, ports: str | None):
+    """Read a file once per modification and reduce it to its differential 2-port."""
+    del mtime_ns  # part of the cache key only: an edited file is read again
+    raw = read_touchstone(path)
+    if raw.n_ports == 2:
+        return raw, raw.n_ports, "-", "a 2-port file is taken as the differential channel itself"
+    if ports is not None:
+        port_map = parse_port_map(ports)
+        reason = "given"
+    else:
+        port_map, reason = detect_port_map(raw)
+    return differential(raw, port_map), raw.n_ports, str(port_map), reason
+
+
+def read_differential(path, ports: str | PortMap | None = None) -> tuple[Network, TouchstoneInfo]:
+    """A Touchstone file as a differential 2-port on its own grid, with the port-map reason."""
+    path = str(Path(path))
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = -1  # read_touchstone raises the clear error
+    key = None if ports is None else str(ports).replace("(", "").replace(")", "")
+    if isinstance(ports, PortMap):
+        key = f"{ports.inp[0]},{ports.inp[1]}:{ports.out[0]},{ports.out[1]}"
+    net, n_ports, pmap, reason = _read_differential(path, mtime, key)
+    return net, TouchstoneInfo(path, n_ports, pmap, reason, HygieneReport(source=""))
+
+
+def touchstone_block(
+    path, ports, f_hz, enforce_passivity: bool = False, enforce_causality: bool = False
+) -> tuple[Network, TouchstoneInfo]:
+    """A Touchstone file as a differential block on the simulation grid ``f_hz``.
+
+    Reads the file (once per modification), maps its ports (given, or detected for 4-port
+    files), converts to SDD, then extrapolates DC, extends the band, resamples and checks
+    passivity, causality and reciprocity (:func:`sigint.channels.hygiene.prepare`), enforcing
+    only what is asked. The returned info says what was done.
+    """
+    diff, info = read_differential(path, ports)
+    block, report = prepare(
+        diff,
+        f_hz,
+        enforce_passivity=enforce_passivity,
+        enforce_causality=enforce_causality,
+    )
+    info = TouchstoneInfo(info.path, info.n_ports, info.port_map, info.port_map_reason, report)
+    return block, info
 
 
 def delay_estimate_s(cfg: ChannelConfig) -> float:
     """Group delay of the channel near DC (from the phase slope of S21), s."""
     # 1 MHz steps keep the phase step below π for delays up to 500 ns, so unwrap is safe;
     # the slope is taken over 100-200 MHz, above the skin effect's low-frequency dispersion.
-    f = np.arange(100, 201) * 1e6
-    phase = np.unwrap(np.angle(build_channel(cfg, f).s21))
-    slope = np.polyfit(2 * np.pi * f, phase, 1)[0]
+    f = np.arange(0, 201) * 1e6
+    phase = np.unwrap(np.angle(build_channel(cfg, f).s21))[100:]
+    slope = np.polyfit(2 * np.pi * f[100:], phase, 1)[0]
     return float(max(-slope, 0.0))
-
-
-def touchstone_block(path, ports, f_hz):
-    """Placeholder until the Touchstone reader lands."""
-    raise NotImplementedError

@@ -108,6 +108,16 @@ class PackageSegment:
     preset: str = "802.3dj-A"
     side: PackageSide = "auto"
 
+    def __post_init__(self):
+        from .channels.package import PACKAGE_PRESETS
+
+        _check(
+            self.preset in PACKAGE_PRESETS,
+            "preset",
+            self.preset,
+            "one of " + ", ".join(PACKAGE_PRESETS),
+        )
+
 
 @dataclass(frozen=True)
 class ConnectorSegment:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import filters
-from .channel import build_channel, delay_estimate_s
+from .channel import build_channel, delay_estimate_s, touchstone_block
 from .config import LinkConfig
 from .crosstalk import AggressorPulse, cut_on_grid, parametric_coupling
 from .modulation import Modulation
@@ -75,7 +75,9 @@ class Link:
         n = window_ui * s
         f = np.fft.rfftfreq(n, dt)
         self.f_hz = f
-        self.channel = build_channel(cfg.channel, f)
+        #: How each Touchstone block was read and cleaned up (port map, DC, band, checks).
+        self.channel_notes: list = []
+        self.channel = build_channel(cfg.channel, f, self.channel_notes)
 
         h_tx = filters.gaussian_edge(f, rise) * filters.t_spaced_fir(
             f, cfg.tx.ffe_taps, cfg.tx.ffe_cursor, ui
@@ -100,8 +102,8 @@ class Link:
             self._aggressor_pulse(a, f, dt, rise, h_rx) for a in cfg.channel.aggressors
         ]
 
-        nyq = np.array([cfg.f_baud_hz / 2])
-        il_nyq = float(-20 * np.log10(np.abs(build_channel(cfg.channel, nyq).s21[0])))
+        il_db = -20 * np.log10(np.maximum(np.abs(self.channel.s21), 1e-300))
+        il_nyq = float(np.interp(cfg.f_baud_hz / 2, f, il_db))
         self.resolved = Resolved(
             f_baud_hz=cfg.f_baud_hz,
             ui_s=ui,
@@ -141,9 +143,8 @@ class Link:
             return parametric_coupling(
                 agg.kind, agg.level_db, f, self.channel.s21, self.cfg.f_baud_hz / 2
             )
-        from .channel import touchstone_block
-
-        block, _ = touchstone_block(agg.touchstone, agg.ports, f)
+        block, info = touchstone_block(agg.touchstone, agg.ports, f)
+        self.channel_notes.append(info)
         return block.s21
 
     def full_pulse(self) -> np.ndarray:

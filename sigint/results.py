@@ -50,6 +50,8 @@ class LinkResult:
         Predicted RMS Rx noise at the slicer, and Tx noise per symbol, V.
     elapsed_s, symbols_per_s : float
         Wall time of the run (link preparation included) and throughput.
+    channel_notes : tuple of TouchstoneInfo
+        How each Touchstone block was read and cleaned up.
     """
 
     config: LinkConfig
@@ -76,6 +78,7 @@ class LinkResult:
     tx_noise_sigma_v: float
     elapsed_s: float
     symbols_per_s: float
+    channel_notes: tuple = ()
 
     @classmethod
     def build(
@@ -143,6 +146,7 @@ class LinkResult:
             tx_noise_sigma_v=link.tx_noise_sigma_v(),
             elapsed_s=float(elapsed_s),
             symbols_per_s=cfg.sim.n_symbols / elapsed_s if elapsed_s > 0 else float("nan"),
+            channel_notes=tuple(link.channel_notes),
         )
 
     @property
@@ -184,6 +188,7 @@ class LinkResult:
             "dfe_taps": arr(self.dfe_taps),
             "elapsed_s": self.elapsed_s,
             "symbols_per_s": self.symbols_per_s,
+            "channel_notes": [n.to_dict() for n in self.channel_notes],
         }
 
     def save_hdf5(self, path: str | Path) -> None:

@@ -141,3 +141,16 @@ def test_network_is_immutable(three):
 def test_bad_networks_are_refused(f_hz, s, z, match):
     with pytest.raises(ValueError, match=match):
         Network(f_hz, s, z)
+
+
+def test_renormalized_equals_scikit_rf_and_round_trips():
+    rng = np.random.default_rng(5)
+    f = np.linspace(0, 50e9, 11)
+    s = 0.3 * (rng.standard_normal((11, 4, 4)) + 1j * rng.standard_normal((11, 4, 4)))
+    s = 0.5 * (s + s.transpose(0, 2, 1))
+    net = Network(f, s, 50.0)
+    ours = net.renormalized(46.25)
+    theirs = net.to_skrf()
+    theirs.renormalize(46.25)
+    assert np.allclose(ours.s, theirs.s, atol=1e-12)
+    assert ours.renormalized(50.0).allclose(net, rtol=1e-12, atol=1e-12)
