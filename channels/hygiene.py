@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
+from scipy.optimize import nnls
 
 from .network import Network
 
@@ -201,11 +202,11 @@ def extend_band(ntwk: Network, f_max_hz: float) -> tuple[Network, str]:
 
     Notes
     -----
-    Over the top 30 % of the band (at least 4 points):
-
-    - transmission terms: ``IL_dB = a·√f + b·f`` by least squares, continued from the last
-      data point (``IL(f) = IL(f_end) + fit(f) − fit(f_end)``) and clipped to be non-decreasing
-      in loss; phase continued with the slope of its linear fit (a constant delay);
+    - transmission terms: ``IL_dB = c + a·√f + b·f`` with a, b ≥ 0 by non-negative least
+      squares over the top 80 % of the band (robust to a flat VNA noise floor in the last few
+      GHz), continued from the last data point (``IL(f) = IL(f_end) + fit(f) − fit(f_end)``):
+      the loss keeps growing; phase continued with the slope of its linear fit over the top
+      30 % (a constant delay);
     - reflections: last magnitude rolled off to 0 over one octave (``cos²`` taper from f_end to
       2·f_end), phase continued with its linear trend.
 
@@ -232,7 +233,6 @@ def extend_band(ntwk: Network, f_max_hz: float) -> tuple[Network, str]:
     if sel.sum() < 4:
         sel = np.zeros(f.size, dtype=bool)
         sel[-4:] = True
-    fs = f[sel] / _GHZ
     s = ntwk.s
     n = ntwk.n_ports
     off = ~np.eye(n, dtype=bool)
@@ -241,11 +241,14 @@ def extend_band(ntwk: Network, f_max_hz: float) -> tuple[Network, str]:
     _, slope = _linear_fit(f[sel], phase[sel])
     phase_new = phase[-1][None] + slope[None] * (f_new - f[-1])[:, None, None]
 
-    # transmission: loss trend a√f + b f, anchored at the last point, non-decreasing
-    il = -20.0 * np.log10(np.maximum(np.abs(s[sel]), _MAG_FLOOR))
-    basis = np.column_stack([np.sqrt(fs), fs])
-    coef, *_ = np.linalg.lstsq(basis, il.reshape(fs.size, -1), rcond=None)
-    coef = coef.reshape(2, n, n)
+    # transmission: loss trend c + a√f + b f with a, b ≥ 0 (skin and dielectric loss only grow
+    # with frequency), fitted over the top 80 % of the band: a measured file's top few GHz often
+    # sit on a VNA noise floor whose flat or falling "loss" must not be extrapolated.
+    wide = f >= f[0] + 0.2 * (f[-1] - f[0])
+    fw = f[wide] / _GHZ
+    il = -20.0 * np.log10(np.maximum(np.abs(s[wide]), _MAG_FLOOR)).reshape(fw.size, -1)
+    basis = np.column_stack([np.ones_like(fw), -np.ones_like(fw), np.sqrt(fw), fw])
+    coef = np.array([nnls(basis, il[:, k])[0][2:] for k in range(n * n)]).T.reshape(2, n, n)
 
     def trend(f_ghz):
         f_ghz = np.asarray(f_ghz, dtype=float)[:, None, None]
@@ -269,8 +272,8 @@ def extend_band(ntwk: Network, f_max_hz: float) -> tuple[Network, str]:
         i, j = _main_transmission(ntwk)
         k_at = min(int(np.searchsorted(f_new, f_max_hz)), f_new.size - 1)
         tx = (
-            f"{_term_name(n, i, j)} IL extrapolated with a√f+bf fit over "
-            f"{_fmt_f(f[sel][0])}–{_fmt_f(f[-1])} "
+            f"{_term_name(n, i, j)} IL extrapolated with a√f+bf (a, b ≥ 0) fit over "
+            f"{_fmt_f(fw[0] * _GHZ)}–{_fmt_f(f[-1])} "
             f"(a = {coef[0, i, j]:.3g} dB/√GHz, b = {coef[1, i, j]:.3g} dB/GHz; "
             f"{il_end[i, j]:.1f} dB at {_fmt_f(f[-1])} → {il_new[k_at, i, j]:.1f} dB at "
             f"{_fmt_f(f_new[k_at])}), phase by its linear delay"

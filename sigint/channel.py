@@ -110,6 +110,7 @@ class TouchstoneInfo:
     port_map: str
     port_map_reason: str
     hygiene: HygieneReport
+    port_map_spec: str | None = None  # "in+,in-:out+,out-" (None for a 2-port file)
 
     def lines(self) -> list[str]:
         """Printable lines."""
@@ -135,13 +136,13 @@ def _read_differential(path: str, mtime_ns: int, ports: str | None):
     del mtime_ns  # part of the cache key only: an edited file is read again
     raw = read_touchstone(path)
     if raw.n_ports == 2:
-        return raw, raw.n_ports, "-", "a 2-port file is taken as the differential channel itself"
+        return raw, raw.n_ports, None, "a 2-port file is taken as the differential channel itself"
     if ports is not None:
         port_map = parse_port_map(ports)
         reason = "given"
     else:
         port_map, reason = detect_port_map(raw)
-    return differential(raw, port_map), raw.n_ports, str(port_map), reason
+    return differential(raw, port_map), raw.n_ports, port_map, reason
 
 
 def read_differential(path, ports: str | PortMap | None = None) -> tuple[Network, TouchstoneInfo]:
@@ -151,11 +152,16 @@ def read_differential(path, ports: str | PortMap | None = None) -> tuple[Network
         mtime = os.stat(path).st_mtime_ns
     except OSError:
         mtime = -1  # read_touchstone raises the clear error
-    key = None if ports is None else str(ports).replace("(", "").replace(")", "")
-    if isinstance(ports, PortMap):
-        key = f"{ports.inp[0]},{ports.inp[1]}:{ports.out[0]},{ports.out[1]}"
+    key = _spec(ports) if isinstance(ports, PortMap) else ports
     net, n_ports, pmap, reason = _read_differential(path, mtime, key)
-    return net, TouchstoneInfo(path, n_ports, pmap, reason, HygieneReport(source=""))
+    shown = "-" if pmap is None else str(pmap)
+    spec = None if pmap is None else _spec(pmap)
+    return net, TouchstoneInfo(path, n_ports, shown, reason, HygieneReport(source=""), spec)
+
+
+def _spec(port_map: PortMap) -> str:
+    """The ``"in+,in-:out+,out-"`` text of a port map."""
+    return f"{port_map.inp[0]},{port_map.inp[1]}:{port_map.out[0]},{port_map.out[1]}"
 
 
 def touchstone_block(
@@ -175,7 +181,9 @@ def touchstone_block(
         enforce_passivity=enforce_passivity,
         enforce_causality=enforce_causality,
     )
-    info = TouchstoneInfo(info.path, info.n_ports, info.port_map, info.port_map_reason, report)
+    info = TouchstoneInfo(
+        info.path, info.n_ports, info.port_map, info.port_map_reason, report, info.port_map_spec
+    )
     return block, info
 
 

@@ -151,6 +151,32 @@ def cmd_eye(args) -> int:
     return 0
 
 
+def cmd_channel(args) -> int:
+    """What is in a Touchstone channel (or a folder paired by name)."""
+    from .channel_report import channel_report, plot_channel_report
+
+    report = channel_report(
+        args.file,
+        ports=args.ports,
+        next_files=tuple(args.next),
+        fext_files=tuple(args.fext),
+        rate=args.rate,
+        modulation=args.modulation,
+    )
+    written = []
+    if args.plot:
+        stem = Path(report.path).stem
+        written.append(str(plot_channel_report(report, Path(args.out) / f"{stem}_channel.png")))
+    if args.json:
+        doc = {"sigint_version": __version__, **report.to_dict(), "plots": written}
+        print(json.dumps(doc, indent=2))
+    else:
+        print(report)
+        if written:
+            print("wrote " + ", ".join(written))
+    return 0
+
+
 def cmd_presets(args) -> int:
     """List the line-rate presets."""
     from .rates import preset_table
@@ -195,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--symbols", type=int, default=None, help="override sim.n_symbols")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     p.set_defaults(func=cmd_eye)
+
+    p = sub.add_parser("channel", help="what is in a Touchstone channel: IL, ILD, RL, ICN, checks")
+    p.add_argument("file", help="thru .sNp file, or a folder with *thru*, *next*, *fext* files")
+    p.add_argument("--ports", default=None, help="port map 'in+,in-:out+,out-' (default: detect)")
+    p.add_argument("--next", nargs="*", default=[], help="NEXT aggressor files")
+    p.add_argument("--fext", nargs="*", default=[], help="FEXT aggressor files")
+    p.add_argument("--rate", default="224G", help="rate preset for the fit band, ICN and pulse")
+    p.add_argument("--modulation", default="PAM4", choices=["PAM2", "PAM4", "PAM6", "PAM8"])
+    p.add_argument("--plot", action="store_true", help="write IL/RL/pulse plots")
+    p.add_argument("--out", default="sigint-out", help="output folder for plots")
+    p.add_argument("--json", action="store_true", help="JSON on stdout")
+    p.set_defaults(func=cmd_channel)
 
     p = sub.add_parser("presets", help="list the line-rate presets")
     p.add_argument("--json", action="store_true")
