@@ -736,7 +736,8 @@ def prepare(
     -----
     Order: DC point (`extrapolate_dc`), checks of the data (passivity, causality,
     reciprocity), band extension (`extend_band`), resampling (`resample`), then causality
-    enforcement and passivity enforcement last on the simulation grid (clipping singular values is per frequency and keeps the result passive).
+    enforcement and passivity enforcement last on the simulation grid (clipping singular
+    values is per frequency and keeps the result passive).
 
     Examples
     --------
