@@ -13,15 +13,24 @@ True
 """
 
 from ._version import __version__
-from .channel import build_channel
+from .channel import build_channel, touchstone_block
+from .channel_report import ChannelReport, channel_report
+from .channels.mixedmode import PortMap, detect_port_map, differential, mixed_mode
+from .channels.network import Network, cascade_list
+from .channels.touchstone import TouchstoneError, read_touchstone, write_touchstone
 from .config import (
+    AggressorConfig,
     ChannelConfig,
+    ConnectorSegment,
     LinkConfig,
+    PackageSegment,
     RxConfig,
     SimConfig,
     StriplineSegment,
+    TouchstoneSegment,
     TwinaxSegment,
     TxConfig,
+    ViaSegment,
     dumps_config,
     load_config,
     save_config,
@@ -41,13 +50,19 @@ from .timedomain import simulate
 
 __all__ = [
     "RATE_PRESETS",
+    "AggressorConfig",
     "ChannelConfig",
+    "ChannelReport",
     "ConfigError",
+    "ConnectorSegment",
     "EyeDiagram",
     "Link",
     "LinkConfig",
     "LinkResult",
     "Modulation",
+    "Network",
+    "PackageSegment",
+    "PortMap",
     "Prbs",
     "PrecodeDecoder",
     "Precoder",
@@ -57,23 +72,34 @@ __all__ = [
     "SigintError",
     "SimConfig",
     "StriplineSegment",
+    "TouchstoneError",
+    "TouchstoneSegment",
     "TwinaxSegment",
     "TxConfig",
+    "ViaSegment",
     "__version__",
     "ber_gray",
     "build_channel",
+    "cascade_list",
+    "channel_report",
     "clopper_pearson",
     "demap_symbols",
     "demo_config",
     "demo_configs",
+    "detect_port_map",
+    "differential",
     "dumps_config",
     "load_config",
     "map_bits",
+    "mixed_mode",
     "plot_eye",
     "rate_preset",
+    "read_touchstone",
     "required_snr_db",
     "save_config",
     "save_eye_plot",
     "ser_pam",
     "simulate",
+    "touchstone_block",
+    "write_touchstone",
 ]
