@@ -35,6 +35,35 @@ def finite(x: float) -> bool:
     return math.isfinite(x)
 
 
+def check_swing(swing_vppd: float) -> None:
+    """A Tx swing: positive volts peak-to-peak differential."""
+    check(
+        finite(swing_vppd) and swing_vppd > 0,
+        "swing_vppd",
+        swing_vppd,
+        "a positive swing in volts peak-to-peak differential",
+    )
+
+
+def check_tx_ffe(taps: tuple, cursor: int) -> None:
+    """Tx FFE taps: finite, a positive main cursor at ``cursor``, Σ|c| ≤ 1 (peak swing)."""
+    check(len(taps) >= 1, "ffe_taps", taps, "at least the main cursor")
+    check(all(finite(c) for c in taps), "ffe_taps", taps, "finite tap weights")
+    check(
+        sum(abs(c) for c in taps) <= 1 + 1e-9,
+        "ffe_taps",
+        taps,
+        "taps with Σ|c| ≤ 1 (the peak-swing constraint)",
+    )
+    check(
+        0 <= cursor < len(taps),
+        "ffe_cursor",
+        cursor,
+        f"an index into ffe_taps (0..{len(taps) - 1})",
+    )
+    check(taps[cursor] > 0, "ffe_taps", taps, "a positive main cursor at ffe_cursor")
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 

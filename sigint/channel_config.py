@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from ._configio import check as _check
+from ._configio import check_swing, check_tx_ffe
 from ._configio import finite as _finite
 
 StriplineModel = Literal["rlgc", "oif-224g"]
@@ -194,25 +195,9 @@ class AggressorConfig:
             )
         _check(_port_map_ok(self.ports), "ports", self.ports, _PORTS_EXPECTED)
         if self.swing_vppd is not None:
-            _check(
-                _finite(self.swing_vppd) and self.swing_vppd > 0,
-                "swing_vppd",
-                self.swing_vppd,
-                "a positive swing in volts peak-to-peak differential",
-            )
+            check_swing(self.swing_vppd)
         if self.ffe_taps is not None:
-            _check(
-                sum(abs(c) for c in self.ffe_taps) <= 1 + 1e-9 and len(self.ffe_taps) >= 1,
-                "ffe_taps",
-                self.ffe_taps,
-                "taps with Σ|c| ≤ 1 (the peak-swing constraint)",
-            )
-            _check(
-                0 <= self.ffe_cursor < len(self.ffe_taps),
-                "ffe_cursor",
-                self.ffe_cursor,
-                f"an index into ffe_taps (0..{len(self.ffe_taps) - 1})",
-            )
+            check_tx_ffe(self.ffe_taps, self.ffe_cursor)
 
 
 @dataclass(frozen=True)

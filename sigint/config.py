@@ -22,8 +22,8 @@ from typing import Literal
 import tomli_w
 
 from ._configio import check as _check
+from ._configio import check_swing, check_tx_ffe, from_mapping, reject_unknown, to_mapping
 from ._configio import finite as _finite
-from ._configio import from_mapping, reject_unknown, to_mapping
 from .channel_config import (
     AggressorConfig,
     ChannelConfig,
@@ -100,38 +100,9 @@ class TxConfig:
     pattern: Pattern = "prbs31"
 
     def __post_init__(self):
-        _check(
-            _finite(self.swing_vppd) and self.swing_vppd > 0,
-            "swing_vppd",
-            self.swing_vppd,
-            "a positive swing in volts peak-to-peak differential",
-        )
+        check_swing(self.swing_vppd)
         _check(0 < self.rlm <= 1, "rlm", self.rlm, "a ratio of level mismatch in (0, 1]")
-        _check(len(self.ffe_taps) >= 1, "ffe_taps", self.ffe_taps, "at least the main cursor")
-        _check(
-            all(_finite(c) for c in self.ffe_taps),
-            "ffe_taps",
-            self.ffe_taps,
-            "finite tap weights",
-        )
-        _check(
-            sum(abs(c) for c in self.ffe_taps) <= 1 + 1e-9,
-            "ffe_taps",
-            self.ffe_taps,
-            "taps with Σ|c| ≤ 1 (the peak-swing constraint)",
-        )
-        _check(
-            0 <= self.ffe_cursor < len(self.ffe_taps),
-            "ffe_cursor",
-            self.ffe_cursor,
-            f"an index into ffe_taps (0..{len(self.ffe_taps) - 1})",
-        )
-        _check(
-            self.ffe_taps[self.ffe_cursor] > 0,
-            "ffe_taps",
-            self.ffe_taps,
-            "a positive main cursor at ffe_cursor",
-        )
+        check_tx_ffe(self.ffe_taps, self.ffe_cursor)
         if self.rise_time_s is not None:
             _check(
                 _finite(self.rise_time_s) and 0 <= self.rise_time_s < 1e-9,
