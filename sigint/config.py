@@ -36,12 +36,14 @@ from .channel_config import (
     ViaSegment,
 )
 from .errors import ConfigError
+from .jitter import JitterConfig
 from .rates import rate_preset
 
 __all__ = [
     "AggressorConfig",
     "ChannelConfig",
     "ConnectorSegment",
+    "JitterConfig",
     "LinkConfig",
     "PackageSegment",
     "RxConfig",
@@ -88,6 +90,8 @@ class TxConfig:
         1/(1+D) mod M precoding, decoded at the receiver.
     pattern : str
         ``"random"`` (seeded) or a PRBS: ``"prbs7"`` … ``"prbs31"``.
+    jitter : JitterConfig
+        Edge jitter (RJ, SJ, DJ, DCD), in UI, as a ``[tx.jitter]`` table.
     """
 
     swing_vppd: float = 1.0
@@ -98,6 +102,7 @@ class TxConfig:
     sndr_db: float | None = None
     precoding: bool = False
     pattern: Pattern = "prbs31"
+    jitter: JitterConfig = field(default_factory=JitterConfig)
 
     def __post_init__(self):
         check_swing(self.swing_vppd)
@@ -249,6 +254,9 @@ class SimConfig:
         Vertical resolution of the eye histogram.
     noise_samples_per_ui : int
         Rate of the white Rx noise source; the noise is white up to this × f_baud / 2.
+    capture_ui : int
+        Keep this many UIs of the slicer waveform (all phases, from the end of the warm-up)
+        in the result, for plots and jitter analysis (needs ``eye``).
     """
 
     n_symbols: int = 200_000
@@ -260,6 +268,7 @@ class SimConfig:
     eye_probability: float = 1e-3
     eye_voltage_bins: int = 512
     noise_samples_per_ui: int = 4
+    capture_ui: int = 0
 
     def __post_init__(self):
         _check(
@@ -305,6 +314,12 @@ class SimConfig:
             "noise_samples_per_ui",
             self.noise_samples_per_ui,
             f"1, 2, 4 or 8, dividing samples_per_ui ({self.samples_per_ui})",
+        )
+        _check(
+            0 <= self.capture_ui <= 10_000_000 and (self.capture_ui == 0 or self.eye),
+            "capture_ui",
+            self.capture_ui,
+            "0 to 1e7 UIs, with eye = true (the capture keeps every phase)",
         )
 
 

@@ -89,9 +89,15 @@ class Link:
             h_rx = h_rx * filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
         self.h_tx = h_tx
         self.h_rx = h_rx
-        h_pulse = filters.sample_hold(f, s, dt) * h_tx * self.channel.s21 * h_rx
+        h_edge = h_tx * self.channel.s21 * h_rx
+        h_pulse = filters.sample_hold(f, s, dt) * h_edge
         self.h_pulse = h_pulse
         self.pulse: PulseResponse = pulse_from_transfer(h_pulse, s, ui)
+        #: The chain's impulse response (no hold) on the pulse's window: what an edge
+        #: displaced by one sample adds per volt of step (the Tx jitter stream's response).
+        self.edge_response = np.fft.irfft(h_edge)[
+            (self.pulse.window_start + np.arange(self.pulse.samples.size)) % n
+        ]
 
         q = cfg.sim.noise_samples_per_ui
         f_stop = q * cfg.f_baud_hz / 2

@@ -52,6 +52,9 @@ class LinkResult:
         Wall time of the run (link preparation included) and throughput.
     channel_notes : tuple of TouchstoneInfo
         How each Touchstone block was read and cleaned up.
+    waveform : ndarray or None
+        The first ``sim.capture_ui`` UIs of slicer waveform after the warm-up, float64[n, S]
+        (row k centred on its sampling instant; the DFE feedback not subtracted).
     """
 
     config: LinkConfig
@@ -79,6 +82,7 @@ class LinkResult:
     elapsed_s: float
     symbols_per_s: float
     channel_notes: tuple = ()
+    waveform: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -94,6 +98,7 @@ class LinkResult:
         eye,
         dfe_taps,
         elapsed_s,
+        waveform=None,
     ) -> LinkResult:
         """Assemble a result from the engine's accumulators (normalised slicer units)."""
         cfg = link.cfg
@@ -147,6 +152,7 @@ class LinkResult:
             elapsed_s=float(elapsed_s),
             symbols_per_s=cfg.sim.n_symbols / elapsed_s if elapsed_s > 0 else float("nan"),
             channel_notes=tuple(link.channel_notes),
+            waveform=waveform,
         )
 
     @property
@@ -218,6 +224,8 @@ class LinkResult:
                 h5["pulse"].attrs["ui_s"] = self.pulse.ui_s
                 if self.eye is not None:
                     h5["eye/hist"] = self.eye.hist
+                if self.waveform is not None:
+                    h5["waveform"] = self.waveform
                     h5["eye"].attrs["v_min"] = self.eye.v_min
                     h5["eye"].attrs["v_max"] = self.eye.v_max
                 h5["dfe_taps"] = self.dfe_taps

@@ -26,6 +26,7 @@ import numpy as np
 
 from .config import LinkConfig
 from .eye import EyeDiagram
+from .jitter import EdgeJitter, jitter_stream
 from .kernels.dfe import dfe_slice
 from .kernels.eye import accumulate_eye
 from .link import Link
@@ -119,6 +120,10 @@ class TimeDomainRun:
             rates.append(cfg.sim.noise_samples_per_ui)
         responses += [a.samples for a in link.aggressors]
         rates += [1] * len(link.aggressors)
+        self.jitter_on = cfg.tx.jitter.active
+        if self.jitter_on:
+            responses.append(link.edge_response)
+            rates.append(1)
         self.superposer = Superposer(responses, rates, s, phases, method)
 
         self.h0 = pulse.main_cursor
@@ -132,6 +137,9 @@ class TimeDomainRun:
         self.aggressor_sources = [
             RandomBits(np.random.default_rng(s_)) for s_ in ss.spawn(len(link.aggressors))
         ]
+        (jitter_seed,) = ss.spawn(1)
+        self.edges = EdgeJitter(cfg.tx.jitter, cfg.ui_s, np.random.default_rng(jitter_seed))
+        self.last_level_v = 0.0
         pattern = cfg.tx.pattern
         self.source = (
             RandomBits(rng_bits) if pattern == "random" else Prbs(int(pattern[4:]), cfg.sim.seed)
@@ -184,6 +192,8 @@ class TimeDomainRun:
         sums = np.zeros(self.m)
         sumsq = np.zeros(self.m)
         sym_err = bit_err = n_counted = 0
+        captured: list[np.ndarray] = []
+        captured_rows = 0
 
         total_rows = sim.n_symbols + self.pre
         total_rows += (-total_rows) % self.group
@@ -206,6 +216,10 @@ class TimeDomainRun:
             for agg, source in zip(self.link.aggressors, self.aggressor_sources, strict=True):
                 agg_bits = source(n // self.group * mod.bits_per_group)
                 fresh.append(agg.levels_v[map_bits(agg_bits, mod)])
+            if self.jitter_on:
+                clean = self.link.levels_v[sent]
+                fresh.append(jitter_stream(clean, self.last_level_v, self.edges(n), self.s))
+                self.last_level_v = float(clean[-1])
             inputs = []
             for i, values in enumerate(fresh):
                 extended = np.concatenate([histories[i], values])
@@ -254,6 +268,11 @@ class TimeDomainRun:
                         self.v_span[1],
                         hist,
                     )
+                want = sim.capture_ui - captured_rows
+                if want > 0:
+                    keep = out[live][:want]
+                    captured.append(keep.copy())
+                    captured_rows += keep.shape[0]
             ga, txa, deca = aligner.push(g0, data_aligned, dec_data)
             if txa.size:
                 ok = (ga + np.arange(txa.size) >= self.count_from) & (
@@ -275,7 +294,9 @@ class TimeDomainRun:
             if sim.eye
             else None
         )
+        waveform = np.concatenate(captured) if captured else None
         return LinkResult.build(
+            waveform=waveform,
             link=self.link,
             n_symbols=n_counted,
             symbol_errors=sym_err,

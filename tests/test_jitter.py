@@ -1,0 +1,105 @@
+"""Transmit jitter: what is injected is what the waveform's zero crossings measure back."""
+
+import numpy as np
+import pytest
+
+from sigint.config import ChannelConfig, LinkConfig, RxConfig, SimConfig, StriplineSegment, TxConfig
+from sigint.errors import ConfigError
+from sigint.jitter import EdgeJitter, JitterConfig, jitter_stream, zero_crossing_tie
+from sigint.timedomain import simulate
+
+F_BAUD = 53.125e9
+
+
+def _tie(jitter: JitterConfig, samples_per_ui=32, n=60_000, seed=2):
+    """TIE of an NRZ link with (almost) no ISI: no channel, soft edges, a wide Rx."""
+    cfg = LinkConfig(
+        modulation="PAM2",
+        f_baud_hz=F_BAUD,
+        tx=TxConfig(swing_vppd=0.8, pattern="random", rise_time_s=0.3 / F_BAUD, jitter=jitter),
+        channel=ChannelConfig((StriplineSegment(0.0),)),
+        rx=RxConfig(bandwidth_hz=6 * F_BAUD),
+        sim=SimConfig(
+            n_symbols=n,
+            warmup_symbols=1_000,
+            samples_per_ui=samples_per_ui,
+            capture_ui=n - 2_000,
+            seed=seed,
+        ),
+    )
+    result = simulate(cfg)
+    assert result.bit_errors == 0
+    return zero_crossing_tie(result.waveform)
+
+
+@pytest.fixture(scope="module")
+def baseline_rms():
+    _, tie = _tie(JitterConfig())
+    return float(np.sqrt(np.mean(tie**2)))
+
+
+def test_the_jitter_free_link_has_almost_no_crossing_jitter(baseline_rms):
+    assert baseline_rms < 0.004
+
+
+@pytest.mark.parametrize("rj", [0.01, 0.03])
+def test_random_jitter_sigma_is_measured_back_within_5_percent(rj, baseline_rms):
+    _, tie = _tie(JitterConfig(rj_rms_ui=rj))
+    measured = np.sqrt(max(np.mean(tie**2) - baseline_rms**2, 0.0))
+    assert measured == pytest.approx(rj, rel=0.05)
+
+
+@pytest.mark.parametrize("samples_per_ui", [32, 8])
+def test_sinusoidal_jitter_amplitude_is_measured_back_at_sub_sample_resolution(samples_per_ui):
+    f_sj = F_BAUD / 997
+    amplitude = 0.01  # well below one sample at 8 samples/UI (0.125 UI)
+    t_ui, tie = _tie(JitterConfig(sj_amplitude_ui=amplitude, sj_frequency_hz=f_sj), samples_per_ui)
+    w = 2 * np.pi * f_sj / F_BAUD
+    basis = np.column_stack([np.sin(w * t_ui), np.cos(w * t_ui), np.ones_like(t_ui)])
+    coef, *_ = np.linalg.lstsq(basis, tie, rcond=None)
+    assert np.hypot(coef[0], coef[1]) == pytest.approx(amplitude, rel=0.05)
+
+
+def test_duty_cycle_distortion_splits_alternate_edges():
+    dcd = 0.04
+    t_ui, tie = _tie(JitterConfig(dcd_pp_ui=dcd))
+    edge_index = np.floor(t_ui - np.mean(tie)).astype(int)  # edges sit near k + 1/2
+    even, odd = tie[edge_index % 2 == 0], tie[edge_index % 2 == 1]
+    assert abs(np.mean(even) - np.mean(odd)) == pytest.approx(dcd, rel=0.05)
+
+
+def test_dual_dirac_jitter_is_bounded_and_bimodal():
+    dj = 0.06
+    _, tie = _tie(JitterConfig(dj_pp_ui=dj))
+    centred = tie - np.mean(tie)
+    assert np.quantile(np.abs(centred), 0.999) < 0.5 * dj + 0.01
+    assert np.mean(np.abs(centred)) == pytest.approx(dj / 2, rel=0.1)
+
+
+def test_edge_source_is_deterministic_per_seed_and_streams_in_chunks():
+    cfg = JitterConfig(rj_rms_ui=0.01, sj_amplitude_ui=0.02, sj_frequency_hz=1e8, dcd_pp_ui=0.01)
+    one = EdgeJitter(cfg, 1 / F_BAUD, np.random.default_rng(5))(1000)
+    source = EdgeJitter(cfg, 1 / F_BAUD, np.random.default_rng(5))
+    chunked = np.concatenate([source(300), source(700)])
+    assert np.array_equal(one, chunked)
+
+
+def test_jitter_stream_is_minus_the_step_times_the_delay():
+    levels = np.array([1.0, 1.0, -1.0, 1.0])
+    tau = np.array([0.1, 0.2, 0.3, 0.4])
+    out = jitter_stream(levels, -1.0, tau, 16)
+    assert np.allclose(out, -np.array([2.0, 0.0, -2.0, 2.0]) * tau * 16)
+
+
+def test_jitter_off_leaves_every_other_stream_unchanged():
+    base = LinkConfig(rate="224G", sim=SimConfig(n_symbols=20_000, warmup_symbols=1_000, eye=False))
+    a = simulate(base)
+    b = simulate(base.replace(**{"tx.jitter": JitterConfig(rj_rms_ui=0.0)}))
+    assert np.array_equal(a.level_sigmas_v, b.level_sigmas_v)
+
+
+def test_bad_jitter_values_name_the_key():
+    with pytest.raises(ConfigError, match="rj_rms_ui"):
+        JitterConfig(rj_rms_ui=-0.1)
+    with pytest.raises(ConfigError, match="sj_frequency_hz"):
+        JitterConfig(sj_amplitude_ui=0.1)
