@@ -1,9 +1,10 @@
 """Decision-feedback equalisation and slicing of the sampled waveform."""
 
+import numpy as np
 from numba import njit
 
 from ._config import JIT_OPTIONS
-from .slicer import decide
+from .equalize import equalize_slice
 
 
 @njit(**JIT_OPTIONS)
@@ -39,24 +40,29 @@ def dfe_slice(y, thresholds, levels, taps, history, step, n_adapt, decisions, fe
     Notes
     -----
     LMS: b_i ← b_i + μ·e_k·â_{k−i} with e_k = y_k − Σ b_i â_{k−i} − â_k, the data-aided
-    error against the decided level. O(n · n_taps), inherently sequential.
+    error against the decided level. O(n · n_taps), inherently sequential: the
+    :func:`~sigint.kernels.equalize.equalize_slice` kernel with a unit FFE.
     """
     n = y.shape[0]
-    n_taps = taps.shape[0]
-    for k in range(n):
-        fb = 0.0
-        for i in range(n_taps):
-            fb += taps[i] * history[i]
-        z = y[k] - fb
-        d = decide(z, thresholds)
-        decisions[k] = d
-        feedback[k] = fb
-        a = levels[d]
-        if k < n_adapt:
-            e = z - a
-            for i in range(n_taps):
-                taps[i] += step * e * history[i]
-        for i in range(n_taps - 1, 0, -1):
-            history[i] = history[i - 1]
-        if n_taps > 0:
-            history[0] = a
+    unit = np.ones(1)
+    z = np.empty(n)
+    trace = np.empty((0, 1 + taps.shape[0]))
+    equalize_slice(
+        y,
+        unit,
+        0,
+        taps,
+        history,
+        thresholds,
+        levels,
+        0.0,
+        step,
+        n_adapt,
+        False,
+        decisions,
+        z,
+        feedback,
+        trace,
+        0,
+        0,
+    )

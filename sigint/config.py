@@ -62,7 +62,8 @@ __all__ = [
 ]
 
 Pattern = Literal["random", "prbs7", "prbs9", "prbs11", "prbs13", "prbs15", "prbs23", "prbs31"]
-DfeAdaptation = Literal["zero-forcing", "lms"]
+DfeAdaptation = Literal["zero-forcing", "lms", "sign-sign"]
+FfeAdaptation = Literal["fixed", "lms", "sign-sign"]
 ModulationName = Literal["PAM2", "PAM4", "PAM6", "PAM8"]
 
 
@@ -140,19 +141,27 @@ class RxConfig:
         Real zero and pole frequencies, Hz; H = g·Π(1 + s/ωz)/Π(1 + s/ωp). At least as many
         poles as zeros.
     ffe_taps : tuple of float
-        T-spaced Rx FFE taps (empty: none).
+        T-spaced Rx FFE taps (empty: none); with adaptation, the starting taps (their length
+        and ``ffe_cursor`` set the pre/post-cursor counts).
     ffe_cursor : int
-        Index of the main tap in ``ffe_taps``.
+        Index of the main tap in ``ffe_taps`` (the number of pre-cursor taps).
+    ffe_adaptation : {"fixed", "lms", "sign-sign"}
+        Fixed taps fold into the pulse response (fastest); adaptive ones run in the receiver's
+        DSP on T-spaced samples at the slicer phase, starting from ``ffe_taps`` scaled to a
+        unit equalised cursor.
+    ffe_step : float
+        FFE step size (normalised units).
     dfe_taps : int
         Number of DFE taps (0: none).
-    dfe_adaptation : {"zero-forcing", "lms"}
-        Taps from the pulse response, or adapted by LMS from zero during the run.
+    dfe_adaptation : {"zero-forcing", "lms", "sign-sign"}
+        Taps from the (equalised) pulse response, or adapted from zero during the run.
     dfe_step : float
-        LMS step size (normalised units). The taps settle with a time constant of about
+        DFE step size (normalised units). LMS taps settle with a time constant of about
         1/(μ·E[a²]) symbols (E[a²] = 5/9 for PAM4: ~900 symbols at the default), so the
-        warm-up should last several of them.
-    dfe_freeze_after_symbols : int or None
-        Freeze the LMS taps after this many symbols. None: adapt during the warm-up only.
+        adaptation should last several of them.
+    freeze_after_symbols : int or None
+        Freeze every adaptive equaliser after this many symbols. None: adapt during the
+        warm-up only.
     """
 
     bandwidth_hz: float | None = None
@@ -162,10 +171,17 @@ class RxConfig:
     ctle_poles_hz: tuple[float, ...] = ()
     ffe_taps: tuple[float, ...] = ()
     ffe_cursor: int = 0
+    ffe_adaptation: FfeAdaptation = "fixed"
+    ffe_step: float = 1e-3
     dfe_taps: int = 0
     dfe_adaptation: DfeAdaptation = "zero-forcing"
     dfe_step: float = 2e-3
-    dfe_freeze_after_symbols: int | None = None
+    freeze_after_symbols: int | None = None
+
+    @property
+    def ffe_in_dsp(self) -> bool:
+        """True when the FFE runs on samples in the receiver's DSP (not folded into the pulse)."""
+        return bool(self.ffe_taps) and self.ffe_adaptation != "fixed"
 
     def __post_init__(self):
         if self.bandwidth_hz is not None:
@@ -215,17 +231,20 @@ class RxConfig:
                 f"an index into ffe_taps (0..{len(self.ffe_taps) - 1})",
             )
         _check(0 <= self.dfe_taps <= 256, "dfe_taps", self.dfe_taps, "0 to 256 taps")
+        for name in ("ffe_step", "dfe_step"):
+            value = getattr(self, name)
+            _check(_finite(value) and 0 < value < 1, name, value, "a step size in (0, 1)")
         _check(
-            _finite(self.dfe_step) and 0 < self.dfe_step < 1,
-            "dfe_step",
-            self.dfe_step,
-            "an LMS step size in (0, 1)",
+            self.ffe_adaptation == "fixed" or bool(self.ffe_taps),
+            "ffe_adaptation",
+            self.ffe_adaptation,
+            "'fixed', or give ffe_taps to start from (their length sets the FFE span)",
         )
-        if self.dfe_freeze_after_symbols is not None:
+        if self.freeze_after_symbols is not None:
             _check(
-                self.dfe_freeze_after_symbols >= 0,
-                "dfe_freeze_after_symbols",
-                self.dfe_freeze_after_symbols,
+                self.freeze_after_symbols >= 0,
+                "freeze_after_symbols",
+                self.freeze_after_symbols,
                 "a non-negative symbol count",
             )
 
@@ -257,6 +276,8 @@ class SimConfig:
     capture_ui : int
         Keep this many UIs of the slicer waveform (all phases, from the end of the warm-up)
         in the result, for plots and jitter analysis (needs ``eye``).
+    tap_trace_every : int
+        Record the adaptive equaliser taps every this many symbols (0: never).
     """
 
     n_symbols: int = 200_000
@@ -269,6 +290,7 @@ class SimConfig:
     eye_voltage_bins: int = 512
     noise_samples_per_ui: int = 4
     capture_ui: int = 0
+    tap_trace_every: int = 500
 
     def __post_init__(self):
         _check(
@@ -321,6 +343,7 @@ class SimConfig:
             self.capture_ui,
             "0 to 1e7 UIs, with eye = true (the capture keeps every phase)",
         )
+        _check(self.tap_trace_every >= 0, "tap_trace_every", self.tap_trace_every, "≥ 0")
 
 
 @dataclass(frozen=True)

@@ -85,14 +85,18 @@ class Link:
         h_rx = filters.butterworth4(f, bw) * filters.pole_zero(
             f, cfg.rx.ctle_dc_gain_db, cfg.rx.ctle_zeros_hz, cfg.rx.ctle_poles_hz
         )
-        if cfg.rx.ffe_taps:
+        if cfg.rx.ffe_taps and not cfg.rx.ffe_in_dsp:
             h_rx = h_rx * filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
         self.h_tx = h_tx
         self.h_rx = h_rx
         h_edge = h_tx * self.channel.s21 * h_rx
         h_pulse = filters.sample_hold(f, s, dt) * h_edge
         self.h_pulse = h_pulse
-        self.pulse: PulseResponse = pulse_from_transfer(h_pulse, s, ui)
+        sampling_reference = None
+        if cfg.rx.ffe_in_dsp:  # sample where the equalised pulse peaks, as a folded FFE would
+            ffe = filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
+            sampling_reference = h_pulse * ffe
+        self.pulse: PulseResponse = pulse_from_transfer(h_pulse, s, ui, sampling_reference)
         #: The chain's impulse response (no hold) on the pulse's window: what an edge
         #: displaced by one sample adds per volt of step (the Tx jitter stream's response).
         self.edge_response = np.fft.irfft(h_edge)[
@@ -166,11 +170,43 @@ class Link:
         """Outer Tx level, V (half the peak-to-peak swing)."""
         return self.cfg.tx.swing_vppd / 2
 
-    def dfe_zero_forcing_taps(self) -> np.ndarray:
-        """DFE taps that cancel the first post-cursors, relative to the main cursor."""
-        n = self.cfg.rx.dfe_taps
+    def dsp_ffe(self) -> tuple[np.ndarray, int]:
+        """The Rx FFE the DSP starts from, and its pre-cursor count.
+
+        Taps scaled so that the equalised main cursor is 1 in the DSP's units (samples over
+        main cursor × outer level); a unit tap when the FFE is folded into the pulse.
+        """
+        rx = self.cfg.rx
+        if not rx.ffe_in_dsp:
+            return np.ones(1), 0
+        taps = np.asarray(rx.ffe_taps, dtype=float)
+        c_eq = self.equalized_cursors(taps, rx.ffe_cursor)
+        return taps * self.pulse.main_cursor / c_eq[self.pulse.pre_ui], rx.ffe_cursor
+
+    def equalized_cursors(self, taps=None, n_pre: int = 0) -> np.ndarray:
+        """T-spaced cursors at the sampling phase after a T-spaced FFE (index ``pre_ui`` = main).
+
+        ``taps[i]`` weights the sample ``i − n_pre`` UI later; None gives the pulse's own.
+        """
         c = self.pulse.cursors()
-        post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + n] / self.pulse.main_cursor
+        if taps is None:
+            return c
+        out = np.zeros_like(c)
+        for i, w in enumerate(taps):
+            shift = n_pre - i  # tap i sees the cursor (i − n_pre) UI later
+            if shift >= 0:
+                out[: c.size - shift] += w * c[shift:]
+            else:
+                out[-shift:] += w * c[: c.size + shift]
+        return out
+
+    def dfe_zero_forcing_taps(self) -> np.ndarray:
+        """DFE taps that cancel the first post-cursors of the equalised pulse (unit cursor)."""
+        n = self.cfg.rx.dfe_taps
+        taps, n_pre = self.dsp_ffe()
+        c = self.equalized_cursors(taps, n_pre) if self.cfg.rx.ffe_in_dsp else self.pulse.cursors()
+        c0 = c[self.pulse.pre_ui]
+        post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + n] / c0
         return np.concatenate([post, np.zeros(n - post.size)])
 
     def noise_sigma_v(self) -> float:

@@ -89,7 +89,12 @@ def grid(n_time: int, dt_s: float) -> np.ndarray:
     return np.fft.rfftfreq(n_time, dt_s)
 
 
-def pulse_from_transfer(h_f: np.ndarray, samples_per_ui: int, ui_s: float) -> PulseResponse:
+def pulse_from_transfer(
+    h_f: np.ndarray,
+    samples_per_ui: int,
+    ui_s: float,
+    sampling_reference_f: np.ndarray | None = None,
+) -> PulseResponse:
     """Cut the periodic response ``irfft(h_f)`` to the span of the pulse around its peak.
 
     Parameters
@@ -99,6 +104,9 @@ def pulse_from_transfer(h_f: np.ndarray, samples_per_ui: int, ui_s: float) -> Pu
         ``ui_s / samples_per_ui`` (the NRZ hold included), n a multiple of ``samples_per_ui``.
     samples_per_ui : int
     ui_s : float
+    sampling_reference_f : complex ndarray, optional
+        The response whose peak sets the sampling instant (default ``h_f`` itself): when the
+        receiver equalises in its DSP, the instant is the *equalised* pulse's peak.
 
     Notes
     -----
@@ -108,7 +116,8 @@ def pulse_from_transfer(h_f: np.ndarray, samples_per_ui: int, ui_s: float) -> Pu
     s = samples_per_ui
     p = np.fft.irfft(h_f)
     n = p.size
-    peak = int(np.argmax(np.abs(p)))
+    reference = p if sampling_reference_f is None else np.fft.irfft(sampling_reference_f)
+    peak = int(np.argmax(np.abs(reference)))
     above = np.flatnonzero(np.abs(p) >= PULSE_THRESHOLD * abs(p[peak]))
     # The grid is long enough that the significant samples form one run around the peak on
     # the circle of the periodic response; a zero-phase block (the Gaussian edge) over a short

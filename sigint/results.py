@@ -55,6 +55,10 @@ class LinkResult:
     waveform : ndarray or None
         The first ``sim.capture_ui`` UIs of slicer waveform after the warm-up, float64[n, S]
         (row k centred on its sampling instant; the DFE feedback not subtracted).
+    ffe_taps : ndarray or None
+        Final Rx FFE taps when the FFE ran in the DSP (normalised units).
+    tap_trace : ndarray or None
+        Adaptive equaliser taps [FFE..., DFE...] every ``sim.tap_trace_every`` symbols.
     """
 
     config: LinkConfig
@@ -83,6 +87,8 @@ class LinkResult:
     symbols_per_s: float
     channel_notes: tuple = ()
     waveform: np.ndarray | None = None
+    ffe_taps: np.ndarray | None = None
+    tap_trace: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -99,6 +105,8 @@ class LinkResult:
         dfe_taps,
         elapsed_s,
         waveform=None,
+        ffe_taps=None,
+        tap_trace=None,
     ) -> LinkResult:
         """Assemble a result from the engine's accumulators (normalised slicer units)."""
         cfg = link.cfg
@@ -153,6 +161,8 @@ class LinkResult:
             symbols_per_s=cfg.sim.n_symbols / elapsed_s if elapsed_s > 0 else float("nan"),
             channel_notes=tuple(link.channel_notes),
             waveform=waveform,
+            ffe_taps=ffe_taps if cfg.rx.ffe_in_dsp else None,
+            tap_trace=tap_trace,
         )
 
     @property
@@ -192,6 +202,7 @@ class LinkResult:
             "noise_sigma_v": self.noise_sigma_v,
             "tx_noise_sigma_v": self.tx_noise_sigma_v,
             "dfe_taps": arr(self.dfe_taps),
+            "ffe_taps": arr(self.ffe_taps),
             "elapsed_s": self.elapsed_s,
             "symbols_per_s": self.symbols_per_s,
             "channel_notes": [n.to_dict() for n in self.channel_notes],
@@ -229,6 +240,8 @@ class LinkResult:
                     h5["eye"].attrs["v_min"] = self.eye.v_min
                     h5["eye"].attrs["v_max"] = self.eye.v_max
                 h5["dfe_taps"] = self.dfe_taps
+                if self.tap_trace is not None:
+                    h5["tap_trace"] = self.tap_trace
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

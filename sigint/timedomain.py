@@ -27,7 +27,7 @@ import numpy as np
 from .config import LinkConfig
 from .eye import EyeDiagram
 from .jitter import EdgeJitter, jitter_stream
-from .kernels.dfe import dfe_slice
+from .kernels.equalize import equalize_slice, filter_rows
 from .kernels.eye import accumulate_eye
 from .link import Link
 from .results import LinkResult
@@ -147,12 +147,24 @@ class TimeDomainRun:
         self.rng_tx, self.rng_rx = rng_tx, rng_rx
         self.sigma_tx = link.tx_noise_sigma_v()
 
-        n_dfe = cfg.rx.dfe_taps
-        lms = cfg.rx.dfe_adaptation == "lms"
-        self.dfe_taps = np.zeros(n_dfe) if lms else link.dfe_zero_forcing_taps()
+        rx = cfg.rx
+        n_dfe = rx.dfe_taps
+        dfe_adapts = rx.dfe_adaptation != "zero-forcing"
+        ffe_adapts = rx.ffe_in_dsp and rx.ffe_adaptation != "fixed"
+        self.ffe, self.n_pre = link.dsp_ffe()
+        self.ffe = self.ffe.copy()
+        self.dfe_taps = np.zeros(n_dfe) if dfe_adapts else link.dfe_zero_forcing_taps()
         self.dfe_history = np.zeros(n_dfe)
-        freeze = cfg.rx.dfe_freeze_after_symbols
-        self.adapt_until = (cfg.sim.warmup_symbols if freeze is None else freeze) if lms else 0
+        self.mu_ffe = rx.ffe_step if ffe_adapts else 0.0
+        self.mu_dfe = rx.dfe_step if dfe_adapts else 0.0
+        self.ss_ffe = rx.ffe_adaptation == "sign-sign"
+        self.ss_dfe = rx.dfe_adaptation == "sign-sign"
+        adapts = ffe_adapts or dfe_adapts
+        freeze = rx.freeze_after_symbols
+        self.adapt_until = (cfg.sim.warmup_symbols if freeze is None else freeze) if adapts else 0
+        self.trace_every = cfg.sim.tap_trace_every if adapts else 0
+        # Decisions lag the rows by the pulse's pre-cursor span and the FFE's pre-cursor taps.
+        self.latency = self.pre + self.n_pre
 
         self.precoder = Precoder(self.m) if cfg.tx.precoding else None
         self.decoder = PrecodeDecoder(self.m) if cfg.tx.precoding else None
@@ -184,8 +196,15 @@ class TimeDomainRun:
         q = sim.noise_samples_per_ui
         sup = self.superposer
         histories = [np.zeros(sup.history_length(i)) for i in range(len(sup.rates))]
-        data_delay = np.zeros(self.pre, np.int8)
-        tx_delay = np.zeros(self.pre, np.int8)
+        lat = self.latency
+        data_delay = np.zeros(lat, np.int8)
+        tx_delay = np.zeros(lat, np.int8)
+        n_ffe = self.ffe.size
+        x_hist = np.zeros(n_ffe - 1)
+        rows_hist = np.zeros((n_ffe - 1, self.n_phases))
+        traces: list[np.ndarray] = []
+        z_buf = np.empty(sim.chunk_symbols)
+        eye_rows = np.empty((sim.chunk_symbols, self.n_phases)) if n_ffe > 1 else None
         aligner = _Aligner(self.group)
         hist = np.zeros((self.m, self.s, sim.eye_voltage_bins), np.int64) if sim.eye else None
         counts = np.zeros(self.m)
@@ -195,7 +214,7 @@ class TimeDomainRun:
         captured: list[np.ndarray] = []
         captured_rows = 0
 
-        total_rows = sim.n_symbols + self.pre
+        total_rows = sim.n_symbols + lat
         total_rows += (-total_rows) % self.group
         chunk = sim.chunk_symbols
         rows = np.empty((chunk, self.n_phases))
@@ -227,26 +246,46 @@ class TimeDomainRun:
                 inputs.append(extended)
             out = self.superposer(inputs, rows[:n])
 
-            y = out[:, self.slicer_col] / self.scale_v
+            x_ext = np.concatenate([x_hist, out[:, self.slicer_col] / self.scale_v])
+            x_hist = x_ext[x_ext.size - x_hist.size :]
             n_adapt = int(np.clip(self.adapt_until - done, 0, n))
-            dfe_slice(
-                y,
-                self.thresholds_norm,
-                self.levels_norm,
+            trace = np.empty(
+                (n // self.trace_every + 1 if self.trace_every else 0, n_ffe + self.dfe_taps.size)
+            )
+            n_trace = equalize_slice(
+                x_ext,
+                self.ffe,
+                self.n_pre,
                 self.dfe_taps,
                 self.dfe_history,
-                self.link.cfg.rx.dfe_step,
+                self.thresholds_norm,
+                self.levels_norm,
+                self.mu_ffe,
+                self.mu_dfe,
                 n_adapt,
+                self.ss_ffe,
+                self.ss_dfe,
                 decisions[:n],
+                z_buf[:n],
                 feedback[:n],
+                trace,
+                self.trace_every,
+                done,
             )
+            traces.append(trace[:n_trace])
             dec = decisions[:n]
             fb = feedback[:n]
-            # Row k of this chunk samples symbol g0 + k (known latency: pre UI).
-            g0 = done - self.pre
+            z_all = z_buf[:n]
+            if n_ffe > 1:  # the slicer's waveform: the FFE (its current taps) over every phase
+                rows_ext = np.concatenate([rows_hist, out])
+                rows_hist = rows_ext[rows_ext.shape[0] - rows_hist.shape[0] :]
+                filter_rows(rows_ext, self.ffe, eye_rows[:n])
+                out = eye_rows[:n]
+            # Decision k of this chunk is about symbol g0 + k (known latency).
+            g0 = done - lat
             data_aligned = np.concatenate([data_delay, data])[:n]
             sent_aligned = np.concatenate([tx_delay, sent])[:n]
-            if self.pre:
+            if lat:
                 data_delay = np.concatenate([data_delay, data])[n:]
                 tx_delay = np.concatenate([tx_delay, sent])[n:]
             dec_data = self.decoder(dec) if self.decoder else dec
@@ -254,7 +293,7 @@ class TimeDomainRun:
             g = g0 + np.arange(n)
             live = (g >= self.count_from) & (g < self.count_until)
             if live.any():
-                z = (y - fb)[live]
+                z = z_all[live]
                 lev = sent_aligned[live]
                 counts += np.bincount(lev, minlength=self.m)
                 sums += np.bincount(lev, weights=z, minlength=self.m)
@@ -295,8 +334,11 @@ class TimeDomainRun:
             else None
         )
         waveform = np.concatenate(captured) if captured else None
+        tap_trace = np.concatenate(traces) if self.trace_every else None
         return LinkResult.build(
             waveform=waveform,
+            ffe_taps=self.ffe.copy(),
+            tap_trace=tap_trace,
             link=self.link,
             n_symbols=n_counted,
             symbol_errors=sym_err,

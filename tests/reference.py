@@ -182,3 +182,68 @@ def accumulate_tiled_product(x_f: np.ndarray, f: np.ndarray, out: np.ndarray) ->
         return out.copy()
     reps = -(-out.size // x_f.size)
     return out + np.tile(x_f, reps)[: out.size] * f
+
+
+def equalize_slice(
+    x,
+    ffe,
+    n_pre,
+    dfe,
+    history,
+    thresholds,
+    levels,
+    mu_ffe,
+    mu_dfe,
+    n_adapt,
+    ss_ffe,
+    ss_dfe,
+    trace_every,
+    count0,
+):
+    """Twin of ``kernels.equalize.equalize_slice`` on Python lists.
+
+    Returns ``(decisions, z, feedback, ffe, dfe, history, trace)``.
+    """
+    x = np.asarray(x, float).tolist()
+    ffe = [float(w) for w in ffe]
+    dfe = [float(b) for b in dfe]
+    history = [float(h) for h in history]
+    n_ffe = len(ffe)
+    n = len(x) - n_ffe + 1
+    decisions, zs, fbs, trace = np.zeros(n, np.int8), np.zeros(n), np.zeros(n), []
+    for k in range(n):
+        window = [x[k + n_ffe - 1 - i] for i in range(n_ffe)]
+        z = sum(w * v for w, v in zip(ffe, window, strict=True))
+        fb = sum(b * h for b, h in zip(dfe, history, strict=True))
+        z -= fb
+        d = sum(1 for t in thresholds if z > t)
+        a = float(levels[d])
+        decisions[k], zs[k], fbs[k] = d, z, fb
+        if k < n_adapt:
+            e = z - a
+            sgn = float(np.sign(e))
+            if mu_ffe:
+                ffe = [
+                    w - mu_ffe * (sgn * float(np.sign(v)) if ss_ffe else e * v)
+                    for w, v in zip(ffe, window, strict=True)
+                ]
+            if mu_dfe:
+                dfe = [
+                    b + mu_dfe * (sgn * float(np.sign(h)) if ss_dfe else e * h)
+                    for b, h in zip(dfe, history, strict=True)
+                ]
+        if history:
+            history = [a, *history[:-1]]
+        if trace_every and (count0 + k) % trace_every == 0:
+            trace.append(ffe + dfe)
+    return decisions, zs, fbs, np.array(ffe), np.array(dfe), np.array(history), np.array(trace)
+
+
+def filter_rows(rows, taps):
+    """Twin of ``kernels.equalize.filter_rows``: a T-spaced FIR down the rows."""
+    rows = np.asarray(rows, float)
+    n_taps = len(taps)
+    n_out = rows.shape[0] - n_taps + 1
+    return np.array(
+        [sum(taps[i] * rows[k + n_taps - 1 - i] for i in range(n_taps)) for k in range(n_out)]
+    ).reshape(n_out, rows.shape[1])

@@ -160,7 +160,7 @@ def test_lms_dfe_converges_to_the_zero_forcing_taps():
 
 def test_lms_frozen_from_the_start_keeps_its_taps_at_zero():
     cfg = long_channel(
-        **{"rx.dfe_adaptation": "lms", "rx.dfe_freeze_after_symbols": 0, "sim.eye": False}
+        **{"rx.dfe_adaptation": "lms", "rx.freeze_after_symbols": 0, "sim.eye": False}
     )
     r = simulate(cfg)
     assert r.dfe_taps.shape == (24,)

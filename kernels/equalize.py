@@ -1,0 +1,148 @@
+"""The receive equaliser: T-spaced FFE, DFE and slicer, adapting by LMS or sign-sign LMS."""
+
+from numba import njit
+
+from ._config import JIT_OPTIONS
+from .slicer import decide
+
+
+@njit(**JIT_OPTIONS)
+def equalize_slice(
+    x,
+    ffe,
+    n_pre,
+    dfe,
+    history,
+    thresholds,
+    levels,
+    mu_ffe,
+    mu_dfe,
+    n_adapt,
+    ss_ffe,
+    ss_dfe,
+    decisions,
+    z_out,
+    feedback,
+    trace,
+    trace_every,
+    count0,
+):
+    """Equalise, slice and (optionally) adapt, one T-spaced sample per decision.
+
+    All quantities are normalised: ideal slicer levels are ``levels``.
+
+    Parameters
+    ----------
+    x : float64[n + n_ffe - 1]
+        FFE input samples: the previous chunk's last ``n_ffe - 1`` samples, then this chunk's.
+    ffe : float64[n_ffe]
+        FFE taps; tap ``n_pre`` is the main one, taps before it are pre-cursor taps (they see
+        later samples). Updated in place while adapting.
+    n_pre : int
+        Number of pre-cursor taps. Decision k is about sample ``x[k + n_ffe - 1 - n_pre]``.
+    dfe : float64[n_dfe]
+        DFE taps (updated in place while adapting).
+    history : float64[n_dfe]
+        Levels of the last decisions, most recent first (carried across chunks).
+    thresholds, levels : float64[M - 1], float64[M]
+    mu_ffe, mu_dfe : float
+        Step sizes (0 freezes that equaliser).
+    n_adapt : int
+        Adapt on the first ``n_adapt`` decisions of the chunk.
+    ss_ffe, ss_dfe : bool
+        Sign-sign LMS (w ← w − μ·sgn(e)·sgn(x), b ← b + μ·sgn(e)·sgn(â)) instead of LMS
+        (w ← w − μ·e·x, b ← b + μ·e·â) for the FFE and the DFE, with e = z − â the error
+        against the decision.
+    decisions : int8[n]
+        Output: decided level indices.
+    z_out : float64[n]
+        Output: slicer input (FFE output minus DFE feedback).
+    feedback : float64[n]
+        Output: DFE feedback of each decision.
+    trace : float64[n_trace, n_ffe + n_dfe]
+        Output: tap snapshots, one each time the global decision count is a multiple of
+        ``trace_every``.
+    trace_every : int
+    count0 : int
+        Global index of this chunk's first decision.
+
+    Returns
+    -------
+    int
+        Rows of ``trace`` written.
+
+    Notes
+    -----
+    O(n · (n_ffe + n_dfe)), sequential. The DFE alone is this kernel with ``ffe = [1.0]``.
+    """
+    n = decisions.shape[0]
+    n_ffe = ffe.shape[0]
+    n_dfe = dfe.shape[0]
+    n_trace = 0
+    for k in range(n):
+        acc = 0.0
+        for i in range(n_ffe):
+            acc += ffe[i] * x[k + n_ffe - 1 - i]
+        fb = 0.0
+        for j in range(n_dfe):
+            fb += dfe[j] * history[j]
+        z = acc - fb
+        d = decide(z, thresholds)
+        a = levels[d]
+        decisions[k] = d
+        z_out[k] = z
+        feedback[k] = fb
+        if k < n_adapt:
+            e = z - a
+            se = 1.0 if e > 0 else (-1.0 if e < 0 else 0.0)
+            if mu_ffe != 0.0:
+                for i in range(n_ffe):
+                    xi = x[k + n_ffe - 1 - i]
+                    if ss_ffe:
+                        sx = 1.0 if xi > 0 else (-1.0 if xi < 0 else 0.0)
+                        ffe[i] -= mu_ffe * se * sx
+                    else:
+                        ffe[i] -= mu_ffe * e * xi
+            if mu_dfe != 0.0:
+                for j in range(n_dfe):
+                    h = history[j]
+                    if ss_dfe:
+                        sh = 1.0 if h > 0 else (-1.0 if h < 0 else 0.0)
+                        dfe[j] += mu_dfe * se * sh
+                    else:
+                        dfe[j] += mu_dfe * e * h
+        for j in range(n_dfe - 1, 0, -1):
+            history[j] = history[j - 1]
+        if n_dfe > 0:
+            history[0] = a
+        if trace_every > 0 and (count0 + k) % trace_every == 0 and n_trace < trace.shape[0]:
+            for i in range(n_ffe):
+                trace[n_trace, i] = ffe[i]
+            for j in range(n_dfe):
+                trace[n_trace, n_ffe + j] = dfe[j]
+            n_trace += 1
+    return n_trace
+
+
+@njit(**JIT_OPTIONS)
+def filter_rows(rows, taps, out):
+    """Apply a T-spaced FIR across waveform rows: ``out[k] = Σ_i taps[i]·rows[k + n − 1 − i]``.
+
+    Parameters
+    ----------
+    rows : float64[n_out + n_taps - 1, S]
+        The previous chunk's last ``n_taps − 1`` rows, then this chunk's.
+    taps : float64[n_taps]
+        As in :func:`equalize_slice` (tap i weights the row ``n_pre − i`` UIs later).
+    out : float64[n_out, S]
+    """
+    n_out, s = out.shape
+    n_taps = taps.shape[0]
+    for k in range(n_out):
+        for p in range(s):
+            out[k, p] = 0.0
+        for i in range(n_taps):
+            w = taps[i]
+            src = k + n_taps - 1 - i
+            for p in range(s):
+                out[k, p] += w * rows[src, p]
