@@ -171,17 +171,20 @@ class Link:
         return self.cfg.tx.swing_vppd / 2
 
     def dsp_ffe(self) -> tuple[np.ndarray, int]:
-        """The Rx FFE the DSP starts from, and its pre-cursor count.
-
-        Taps scaled so that the equalised main cursor is 1 in the DSP's units (samples over
-        main cursor × outer level); a unit tap when the FFE is folded into the pulse.
-        """
+        """The Rx FFE the DSP starts from (a unit tap when it is folded into the pulse), and
+        its pre-cursor count."""
         rx = self.cfg.rx
         if not rx.ffe_in_dsp:
             return np.ones(1), 0
-        taps = np.asarray(rx.ffe_taps, dtype=float)
-        c_eq = self.equalized_cursors(taps, rx.ffe_cursor)
-        return taps * self.pulse.main_cursor / c_eq[self.pulse.pre_ui], rx.ffe_cursor
+        return np.asarray(rx.ffe_taps, dtype=float), rx.ffe_cursor
+
+    @property
+    def slicer_main_cursor(self) -> float:
+        """Main cursor at the slicer (after the FFE, folded or in the DSP), V per V of symbol."""
+        if not self.cfg.rx.ffe_in_dsp:
+            return self.pulse.main_cursor
+        taps, n_pre = self.dsp_ffe()
+        return float(self.equalized_cursors(taps, n_pre)[self.pulse.pre_ui])
 
     def equalized_cursors(self, taps=None, n_pre: int = 0) -> np.ndarray:
         """T-spaced cursors at the sampling phase after a T-spaced FFE (index ``pre_ui`` = main).
@@ -210,8 +213,10 @@ class Link:
         return np.concatenate([post, np.zeros(n - post.size)])
 
     def noise_sigma_v(self) -> float:
-        """Predicted RMS Rx noise at the slicer, V."""
-        return self.noise.sigma_v(self.cfg.rx.noise_density_v2_hz, self.cfg.sim.samples_per_ui // 2)
+        """Predicted RMS Rx noise at the slicer (after the FFE, folded or in the DSP), V."""
+        taps = self.dsp_ffe()[0] if self.cfg.rx.ffe_in_dsp else None
+        phase = self.cfg.sim.samples_per_ui // 2
+        return self.noise.sigma_v(self.cfg.rx.noise_density_v2_hz, phase, taps)
 
     def tx_noise_sigma_v(self) -> float:
         """RMS of the Tx noise added to each symbol, V (0 when ``tx.sndr_db`` is None)."""

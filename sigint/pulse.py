@@ -164,13 +164,29 @@ class NoiseResponse:
     noise_samples_per_ui: int
     source_sigma_per_sqrt_density: float
 
-    def sigma_v(self, noise_density_v2_hz: float, phase: int) -> float:
-        """RMS noise at the slicer at ``phase`` for input density N0 (V²/Hz)."""
+    def sigma_v(self, noise_density_v2_hz: float, phase: int, ffe=None) -> float:
+        """RMS noise at the slicer at ``phase`` for input density N0 (V²/Hz).
+
+        With ``ffe`` (T-spaced taps run on the samples at this phase), the noise after that
+        FFE: each tap sees the same source samples q per UI later, so the per-source weights
+        add before squaring.
+        """
         from .superpose import response_table
 
-        table = response_table(self.response, self.samples_per_ui, self.noise_samples_per_ui)
+        q = self.noise_samples_per_ui
+        table = response_table(self.response, self.samples_per_ui, q)
+        column = table[:, phase]
+        if ffe is not None:
+            taps = np.asarray(ffe, dtype=float)
+            n = taps.size
+            weights = np.zeros(column.size + (n - 1) * q)
+            for i, w in enumerate(taps):
+                # tap i reads the row (n_pre − i) UIs after the main one: the same weights on
+                # source samples i·q places further back (n_pre only shifts the reference).
+                weights[i * q : i * q + column.size] += w * column
+            column = weights
         src = np.sqrt(noise_density_v2_hz) * self.source_sigma_per_sqrt_density
-        return float(src * np.sqrt(np.sum(table[:, phase] ** 2)))
+        return float(src * np.sqrt(np.sum(column**2)))
 
 
 def noise_from_transfer(

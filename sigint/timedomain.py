@@ -126,7 +126,7 @@ class TimeDomainRun:
             rates.append(1)
         self.superposer = Superposer(responses, rates, s, phases, method)
 
-        self.h0 = pulse.main_cursor
+        self.h0 = link.slicer_main_cursor
         self.scale_v = self.h0 * link.outer_level_v  # volts of a normalised level at the slicer
         self.levels_norm = mod.normalized_levels(cfg.tx.rlm)
         self.thresholds_norm = 0.5 * (self.levels_norm[1:] + self.levels_norm[:-1])
@@ -176,7 +176,7 @@ class TimeDomainRun:
         self.count_until = cfg.sim.n_symbols
 
         # Residual ISI at the slicer: every cursor but the main one and those the DFE cancels.
-        cursors = pulse.cursors()
+        cursors = link.equalized_cursors(*link.dsp_ffe()) if rx.ffe_in_dsp else pulse.cursors()
         isi = np.delete(
             cursors, np.arange(pulse.pre_ui, min(pulse.pre_ui + 1 + n_dfe, cursors.size))
         )

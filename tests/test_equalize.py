@@ -121,6 +121,7 @@ def test_an_frozen_ffe_in_the_dsp_equals_the_same_ffe_folded_into_the_pulse():
     assert in_dsp.symbol_errors == folded.symbol_errors
     assert np.allclose(in_dsp.dfe_taps, folded.dfe_taps, atol=1e-3)
     assert np.allclose(in_dsp.level_means_v, folded.level_means_v, rtol=1e-3)
+    assert in_dsp.noise_sigma_v == pytest.approx(folded.noise_sigma_v, rel=2e-3)
 
 
 @pytest.mark.parametrize("mode", ["lms", "sign-sign"])
