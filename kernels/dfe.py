@@ -59,6 +59,7 @@ def dfe_slice(y, thresholds, levels, taps, history, step, n_adapt, decisions, fe
         step,
         n_adapt,
         False,
+        False,
         decisions,
         z,
         feedback,

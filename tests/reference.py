@@ -247,3 +247,203 @@ def filter_rows(rows, taps):
     return np.array(
         [sum(taps[i] * rows[k + n_taps - 1 - i] for i in range(n_taps)) for k in range(n_out)]
     ).reshape(n_out, rows.shape[1])
+
+
+def viterbi_detect(y, levels, channel, traceback: int, metrics=None, paths=None, step: int = 0):
+    """Twin of ``kernels.mlse.viterbi_detect``: register-exchange Viterbi on Python lists.
+
+    Each state (index ``Σ a_{t−i}·M^i``, newest symbol first) keeps its survivor path, the last
+    ``traceback + 1`` symbols; the decision for sample ``t − D`` is the oldest symbol of the best
+    state's path. Ties go to the lower index, non-finite samples add no metric, and the metrics
+    are renormalised to a best of 0 after each sample, in the kernel's order of operations.
+
+    Returns ``(decisions, metrics, paths, step)``; pass the last three back to continue a stream.
+    """
+    m, memory = len(levels), len(channel) - 1
+    n_states = m**memory
+    x = [float(v) for v in levels]
+    h = [float(v) for v in channel]
+
+    def digits(s):  # symbols a_t, a_{t−1}, …, a_{t−L+1} of state s
+        return [(s // m**i) % m for i in range(memory)]
+
+    def index(ds):
+        return sum(d * m**i for i, d in enumerate(ds))
+
+    metrics = [0.0] * n_states if metrics is None else list(metrics)
+    paths = [[] for _ in range(n_states)] if paths is None else [list(p) for p in paths]
+    decisions = []
+    for yk in np.asarray(y, float).tolist():
+        weight = 1.0
+        if not np.isfinite(yk):
+            yk, weight = 0.0, 0.0
+        fresh, fresh_paths = [], []
+        for s in range(n_states):
+            newest, *rest = digits(s)
+            best_c, best_p = None, None
+            for o in range(m):
+                p = index([*rest, o])  # drop the oldest, o
+                expect = h[0] * x[newest]
+                for i, a in enumerate(digits(p), start=1):
+                    expect += h[i] * x[a]
+                d = yk - expect
+                c = metrics[p] + weight * d * d
+                if best_c is None or c < best_c:
+                    best_c, best_p = c, p
+            fresh.append(best_c)
+            fresh_paths.append([*paths[best_p], newest][-(traceback + 1) :])
+        best = min(fresh)
+        best_state = fresh.index(best)
+        metrics = [c - best for c in fresh]
+        paths = fresh_paths
+        step += 1
+        if step > traceback:
+            decisions.append(paths[best_state][0])
+    return np.array(decisions, np.int8), np.array(metrics), paths, step
+
+
+def viterbi_flush(metrics, paths, step: int, traceback: int) -> np.ndarray:
+    """Twin of ``kernels.mlse.viterbi_flush``: the best state's last ``min(step, D)`` symbols."""
+    count = min(step, traceback)
+    best = int(np.argmin(metrics))
+    return np.array(paths[best][len(paths[best]) - count :], np.int8)
+
+
+def mlse_brute_force(y, levels, channel) -> np.ndarray:
+    """Maximum-likelihood sequence by exhaustive search: the definition Viterbi must reproduce.
+
+    Tries every ``a_{−L} … a_{n−1}`` (the L symbols before the block are free, as in a fresh
+    Viterbi stream) and returns the ``a_0 … a_{n−1}`` minimising ``Σ_k (y_k − Σ_i h_i
+    x[a_{k−i}])²`` over the finite samples. ``M^(n+L)`` sequences: keep ``n + L`` small.
+    """
+    y = np.asarray(y, float)
+    levels = np.asarray(levels, float)
+    h = np.asarray(channel, float)
+    m, memory, n = levels.size, h.size - 1, y.size
+    grids = np.meshgrid(*([np.arange(m)] * (n + memory)), indexing="ij")
+    seqs = np.stack([g.ravel() for g in grids], axis=1)  # [M^(n+L), n + L]
+    x = levels[seqs]
+    ok = np.isfinite(y)
+    cost = np.zeros(seqs.shape[0])
+    for k in range(n):
+        if ok[k]:
+            y_hat = sum(h[i] * x[:, memory + k - i] for i in range(memory + 1))
+            cost += (y[k] - y_hat) ** 2
+    return seqs[int(np.argmin(cost)), memory:].astype(np.int8)
+
+
+def quantize(x, bits: int, full_scale: float) -> tuple[np.ndarray, int]:
+    """Twin of ``kernels.adc.quantize``: vectorised floor, clip the code, count ``|x| > FS``."""
+    x = np.asarray(x, float)
+    half = 2.0 ** (bits - 1)
+    delta = full_scale / half
+    code = np.clip(np.floor(x / delta), -half, half - 1.0)
+    with np.errstate(invalid="ignore"):
+        clips = int(np.count_nonzero(np.abs(x) > full_scale))
+    return (code + 0.5) * delta, clips
+
+
+# ------------------------------------------------------------------ clock recovery (kernels.cdr)
+def cdr_sample_at(rows_flat, s, k, phi):
+    """Twin of ``kernels.cdr.sample_at``: ``np.interp`` on the sample grid."""
+    x = k * s + 0.5 * s + phi * s
+    return float(np.interp(x, np.arange(len(rows_flat)), rows_flat))
+
+
+def cdr_pd_mueller_muller(y_k, y_km1, a_k, a_km1):
+    """Twin of ``kernels.cdr.pd_mueller_muller``."""
+    return y_k * a_km1 - y_km1 * a_k
+
+
+def cdr_pd_bang_bang(a_km1, a_k, edge):
+    """Twin of ``kernels.cdr.pd_bang_bang``: symmetric transitions only, vote by the edge."""
+    if a_k == a_km1 or not np.isclose(a_k, -a_km1, rtol=0, atol=1e-9 * abs(a_k - a_km1)):
+        return 0
+    if edge == 0:
+        return 0
+    crossed = np.sign(edge) == np.sign(a_k)
+    return -1 if crossed else 1
+
+
+def cdr_loop_update(state, err, kp, ki, pi_steps):
+    """Twin of ``kernels.cdr.loop_update``; returns ``(new_state, applied)``."""
+    p, i, _ = (float(v) for v in state)
+    i = i + ki * err
+    p = p + (kp * err + i)
+    applied = np.floor(p * pi_steps + 0.5) / pi_steps if pi_steps > 0 else p
+    return [p, i, applied], applied
+
+
+def cdr_recover_clock(rows, thresholds, levels, cfg, n_max):
+    """Twin of ``kernels.cdr.recover_clock`` on one array of rows from global row 0.
+
+    ``cfg``: dict with detector (0/1), kp, ki, pi_steps, eps0, dev, nu, window, n_lock,
+    drift_thr, rms_thr, phase0. Returns ``(decisions, rows, phase, locked, slips, stats)``,
+    ``stats`` the per-window list of (drift, rms, mean freq error).
+    """
+    rows = np.asarray(rows, float)
+    s = rows.shape[1]
+    flat = rows.ravel()
+    p, integ = cfg["phase0"], 0.0
+    applied = p
+    theta, m, slips = 0.0, 0, 0
+    y_prev = a_prev = 0.0
+    win_u, win_f, win_slip = [], [], 0
+    prev_mean, good, bad, locked = None, 0, 0, 0
+    out = ([], [], [], [])
+    stats = []
+    for n in range(n_max):
+        u = theta + applied
+        phi, dm = u - m, 0
+        while phi > 0.5:
+            phi, dm = phi - 1, dm + 1
+        while phi <= -0.5:
+            phi, dm = phi + 1, dm - 1
+        r = n + m + dm
+        x = r * s + s / 2 + phi * s
+        if x - (s / 2 if cfg["detector"] else 0) < 0 or x > flat.size - 1:
+            break
+        y = cdr_sample_at(flat, s, r, phi)
+        d = sum(1 for t in thresholds if y > t)
+        a = float(levels[d])
+        e = 0.0
+        if n > 0:
+            if cfg["detector"]:
+                e = float(cdr_pd_bang_bang(a_prev, a, cdr_sample_at(flat, s, r, phi - 0.5)))
+            else:
+                e = cdr_pd_mueller_muller(y, y_prev, a, a_prev)
+        for lst, v in zip(out, (d, r, phi, 0), strict=True):
+            lst.append(v)
+        (p, integ, applied), _ = cdr_loop_update(
+            [p, integ, applied], e, cfg["kp"], cfg["ki"], cfg["pi_steps"]
+        )
+        eps = cfg["eps0"]
+        if cfg["dev"]:
+            frac = cfg["nu"] * n - np.floor(cfg["nu"] * n)
+            eps = cfg["eps0"] - cfg["dev"] * (1 - abs(1 - 2 * frac))
+        theta += eps
+        m += dm
+        slips += abs(dm)
+        # lock detector
+        win_u.append(u)
+        win_f.append(eps + integ)
+        if dm:
+            win_slip += 1
+            good, locked = 0, 0
+        if len(win_u) == cfg["window"]:
+            w = np.array(win_u)
+            mean, rms = w.mean(), w.std()
+            drift = np.nan if prev_mean is None else (mean - prev_mean) / len(w)
+            ok = win_slip == 0 and abs(drift) < cfg["drift_thr"] and rms < cfg["rms_thr"]
+            good = good + 1 if ok else 0
+            bad = 0 if abs(drift) <= cfg["drift_thr"] else bad + 1
+            if locked and bad >= cfg["n_lock"]:
+                locked = 0
+            elif not locked and good >= cfg["n_lock"]:
+                locked = 1
+            stats.append((drift, rms, float(np.mean(win_f))))
+            prev_mean, win_u, win_f, win_slip = mean, [], [], 0
+        out[3][-1] = locked
+        y_prev, a_prev = y, a
+    d, r, ph, lk = (np.array(v) for v in out)
+    return d.astype(np.int8), r.astype(np.int64), ph, lk.astype(np.int8), slips, stats

@@ -1,0 +1,346 @@
+"""Clock recovery: phase detectors, a second-order loop, a lock detector and a standalone CDR.
+
+Conventions shared by every kernel here (the engine's row layout):
+
+* ``rows[k, p]``, ``p = 0 … S-1``, is sampled at ``(k + (p - S/2)/S)·T``: phase ``S/2`` of row
+  ``k`` is the nominal instant of symbol ``k``. A sampling phase φ (UI, positive = later) is read
+  by linear interpolation of the flattened rows at index ``k·S + S/2 + φ·S``.
+* Samples and levels are in the normalised units of :mod:`sigint.kernels.dfe`: levels
+  symmetric about 0 (the Tx levels over the outer level), so the middle threshold is 0.
+* Every phase detector returns ``e > 0`` for "sample later".
+
+State arrays (``float64``), all carried across calls so a chunked run equals a one-shot run:
+
+``loop`` (``loop_update``), length ``N_LOOP = 3``
+    ``[0]`` loop phase P (UI, unquantised, unbounded), ``[1]`` integrator I (UI per UI: the
+    loop's frequency estimate), ``[2]`` applied phase Q(P) (UI, quantised to 1/pi_steps).
+``lock`` (``lock_update``), length ``N_LOCK = 18``: see the ``L_*`` indices.
+``state`` (``recover_clock``), length ``N_STATE = 27``: ``[0:3]`` the loop, ``[3:9]`` the CDR
+    (``S_THETA`` free-running drift, ``S_N`` decisions made, ``S_M`` slip offset, ``S_SLIPS``,
+    ``S_Y_PREV``/``S_A_PREV`` the previous sample and level), ``[9:27]`` the lock detector
+    (``state[LOCK0:]``).
+
+Examples
+--------
+>>> import numpy as np
+>>> rows = np.arange(8.0).reshape(2, 4)  # S = 4: row 0 is sampled at t = -2/4 … 1/4 UI
+>>> float(sample_at(rows.ravel(), 4, 0, 0.0)), float(sample_at(rows.ravel(), 4, 0, 0.125))
+(2.0, 2.5)
+>>> int(pd_bang_bang(-1.0, 1.0, 0.2))  # rising edge already crossed: sampling late
+-1
+"""
+
+import numpy as np
+from numba import njit
+
+from ._config import JIT_OPTIONS
+from .slicer import decide
+
+# ---- loop state
+N_LOOP = 3
+# ---- lock-detector state (relative to the array handed to lock_update)
+L_COUNT = 0  # symbols in the current window
+L_REF = 1  # unwrapped phase of the window's first symbol (variance reference)
+L_SUM = 2  # Σ (u - ref)
+L_SUM2 = 3  # Σ (u - ref)²
+L_FSUM = 4  # Σ frequency error (ε + I), UI/UI
+L_SLIPS = 5  # slips in the current window
+L_PREV_MEAN = 6  # previous window's mean phase (NaN before the first window closes)
+L_GOOD = 7  # consecutive good windows
+L_LOCKED = 8  # 1.0 locked, 0.0 not
+L_DRIFT = 9  # last window: phase drift rate, UI/UI (NaN for the first window)
+L_RMS = 10  # last window: rms phase about the window mean, UI
+L_FERR = 11  # last window: mean (ε + I), UI/UI
+L_NWIN = 12  # windows closed
+L_LOCK_VARSUM = 13  # Σ variance over windows that closed locked
+L_LOCK_NWIN = 14  # number of such windows
+L_LOCK_FERR_MAX = 15  # max |mean (ε + I)| over such windows
+L_LOCK_DRIFT_MAX = 16  # max |drift| over such windows
+L_BAD = 17  # consecutive windows drifting above the threshold
+N_LOCK = 18
+# ---- recover_clock state
+S_THETA = 3  # free-running Rx drift θ (UI, unbounded): Σ ε
+S_N = 4  # decisions made so far (global decision index of the next one)
+S_M = 5  # slip offset m: decision n samples row n + m
+S_SLIPS = 6  # slips so far
+S_Y_PREV = 7  # previous decision's sample (for the detector)
+S_A_PREV = 8  # previous decision's level
+LOCK0 = 9
+N_STATE = LOCK0 + N_LOCK
+# ---- recover_clock params
+P_DETECTOR = 0  # 0 Mueller-Muller, 1 bang-bang
+P_KP = 1
+P_KI = 2
+P_PI_STEPS = 3  # phase-interpolator steps per UI (0: continuous)
+P_FREQ = 4  # free-running offset ε0 = ppm·1e-6 (φ advances by ε per UI)
+P_SSC_DEV = 5  # down-spread peak deviation (≥ 0, UI/UI): ε ∈ [ε0 - dev, ε0]
+P_SSC_FREQ = 6  # SSC frequency in cycles per UI (f_ssc / f_baud)
+P_WINDOW = 7  # lock-detector window W (symbols)
+P_LOCK_WINDOWS = 8  # consecutive good windows to declare lock
+P_DRIFT_THR = 9  # |drift| threshold, UI/UI
+P_RMS_THR = 10  # rms phase threshold, UI
+N_PARAMS = 11
+
+
+@njit(**JIT_OPTIONS)
+def sample_at(rows_flat, s, k, phi):
+    """Linear interpolation of the flattened rows at index ``k·s + s/2 + phi·s``.
+
+    ``rows_flat`` is ``rows.ravel()`` (``k`` counts rows of that array). The caller keeps the
+    index inside ``[0, rows_flat.size - 1]``; a sample falling exactly on a grid point reads
+    only that point.
+    """
+    # split off the integer part from the in-row offset only, so the fraction (and the
+    # result) does not depend on k: chunked runs, whose k differ, read bit-identical samples
+    xs = (phi + 0.5) * s
+    j = np.floor(xs)
+    f = xs - j
+    i = k * s + int(j)
+    if f == 0.0:
+        return rows_flat[i]
+    return rows_flat[i] * (1.0 - f) + rows_flat[i + 1] * f
+
+
+@njit(**JIT_OPTIONS)
+def pd_mueller_muller(y_k, y_km1, a_k, a_km1):
+    """Type-A Mueller-Muller error ``y_k·a_{k-1} - y_{k-1}·a_k`` (baud-rate, PAM-M).
+
+    Its mean is ``σ_a²·(h(1+τ) - h(τ-1))`` for a sampling offset τ, so it is ``-K·τ`` near the
+    lock point with ``K = σ_a²·(h'(-1) - h'(1))``: positive means "sample later". It locks
+    where the first pre- and post-cursor are equal.
+    """
+    return y_k * a_km1 - y_km1 * a_k
+
+
+@njit(**JIT_OPTIONS)
+def pd_bang_bang(a_km1, a_k, edge):
+    """Alexander early/late vote from two decided levels and the edge sample between them.
+
+    Only transitions symmetric about the middle threshold (``a_k = -a_{k-1} ≠ 0``, normalised
+    levels) are used: their crossing is at the half-UI point whatever the level pair, so other
+    transitions (which cross 0 off-centre) would bias the lock point. Returns ``-1`` when the
+    edge has already crossed to the new level (sampling late), ``+1`` when it has not (early),
+    ``0`` for no usable transition or an edge exactly at 0.
+    """
+    if a_k == a_km1 or abs(a_k + a_km1) > 1e-9 * abs(a_k - a_km1):
+        return 0
+    if edge == 0.0:
+        return 0
+    late = (edge > 0.0) == (a_k > a_km1)
+    return -1 if late else 1
+
+
+@njit(**JIT_OPTIONS)
+def loop_update(state, err, kp, ki, pi_steps):
+    """One step of the proportional-integral loop; returns the applied (quantised) phase.
+
+    ``I ← I + ki·e``; ``P ← P + kp·e + I``; applied ``= floor(P·pi_steps + ½)/pi_steps``
+    (``pi_steps <= 0``: continuous). ``state = [P, I, applied]`` is updated in place.
+    Small-signal: with a detector gain K, the sampling-phase error follows the input jitter
+    through ``1/(1 + K·D(z))``, ``D(z) = (kp + ki·z/(z-1))/(z-1)``.
+    """
+    state[1] += ki * err
+    state[0] += kp * err + state[1]
+    if pi_steps > 0:
+        state[2] = np.floor(state[0] * pi_steps + 0.5) / pi_steps
+    else:
+        state[2] = state[0]
+    return state[2]
+
+
+@njit(**JIT_OPTIONS)
+def lock_update(lock, u, freq_err, slipped, window, n_lock, drift_thr, rms_thr):
+    """Feed one symbol to the windowed lock detector; returns 1 when locked, else 0.
+
+    ``u`` is the unwrapped sampling phase (UI), ``freq_err`` the true frequency error
+    ε + I (UI/UI; pass 0 when unknown), ``slipped`` whether this symbol's decision index
+    shifted. Every ``window`` symbols: drift = (mean u - previous mean u)/window, rms = the
+    standard deviation of u about the window mean. A window is good when it had no slip,
+    |drift| < ``drift_thr`` and rms < ``rms_thr``; lock is gained after ``n_lock`` good windows
+    in a row and lost at once on a slip, or after ``n_lock`` windows in a row drifting above
+    ``drift_thr`` (hysteresis: a noisy window, or the phase step of an SSC turnaround
+    lasting less than a window, does not drop lock; a free-running drift does).
+    """
+    if lock[L_COUNT] == 0.0:
+        lock[L_REF] = u
+    du = u - lock[L_REF]
+    lock[L_SUM] += du
+    lock[L_SUM2] += du * du
+    lock[L_FSUM] += freq_err
+    lock[L_COUNT] += 1.0
+    if slipped:
+        lock[L_SLIPS] += 1.0
+        lock[L_GOOD] = 0.0
+        lock[L_LOCKED] = 0.0
+    if lock[L_COUNT] >= window:
+        w = lock[L_COUNT]
+        mean_rel = lock[L_SUM] / w
+        var = max(lock[L_SUM2] / w - mean_rel * mean_rel, 0.0)
+        mean = lock[L_REF] + mean_rel
+        drift = (mean - lock[L_PREV_MEAN]) / w  # NaN for the first window: never good
+        rms = np.sqrt(var)
+        ferr = lock[L_FSUM] / w
+        lock[L_DRIFT] = drift
+        lock[L_RMS] = rms
+        lock[L_FERR] = ferr
+        lock[L_NWIN] += 1.0
+        good = lock[L_SLIPS] == 0.0 and abs(drift) < drift_thr and rms < rms_thr
+        if good:
+            lock[L_GOOD] += 1.0
+        else:
+            lock[L_GOOD] = 0.0
+        if abs(drift) <= drift_thr:
+            lock[L_BAD] = 0.0
+        else:
+            lock[L_BAD] += 1.0
+        if lock[L_LOCKED] == 1.0:
+            if lock[L_BAD] >= n_lock:
+                lock[L_LOCKED] = 0.0
+        elif lock[L_GOOD] >= n_lock:
+            lock[L_LOCKED] = 1.0
+        if lock[L_LOCKED] == 1.0:
+            lock[L_LOCK_VARSUM] += var
+            lock[L_LOCK_NWIN] += 1.0
+            lock[L_LOCK_FERR_MAX] = max(lock[L_LOCK_FERR_MAX], abs(ferr))
+            lock[L_LOCK_DRIFT_MAX] = max(lock[L_LOCK_DRIFT_MAX], abs(drift))
+        lock[L_COUNT] = 0.0
+        lock[L_SUM] = 0.0
+        lock[L_SUM2] = 0.0
+        lock[L_FSUM] = 0.0
+        lock[L_SLIPS] = 0.0
+        lock[L_PREV_MEAN] = mean
+    return 1 if lock[L_LOCKED] == 1.0 else 0
+
+
+@njit(**JIT_OPTIONS)
+def reset_cdr_state(state, phase0):
+    """Zero a ``recover_clock`` state and start the loop at ``phase0`` UI (unquantised)."""
+    state[:] = 0.0
+    state[0] = phase0
+    state[2] = phase0
+    state[LOCK0 + L_PREV_MEAN] = np.nan
+    state[LOCK0 + L_DRIFT] = np.nan
+    state[LOCK0 + L_RMS] = np.nan
+    state[LOCK0 + L_FERR] = np.nan
+
+
+@njit(**JIT_OPTIONS)
+def ssc_offset(n, eps0, dev, nu):
+    """Frequency offset ε (UI/UI) for UI ``n``: ``ε0 - dev·tri(ν·n)``, tri 0 → 1 → 0 per cycle.
+
+    A triangular down-spread: ε sweeps ``[ε0 - dev, ε0]`` at ``ν`` cycles per UI.
+    """
+    if dev == 0.0:
+        return eps0
+    x = nu * n
+    x -= np.floor(x)
+    return eps0 - dev * (1.0 - abs(1.0 - 2.0 * x))
+
+
+@njit(**JIT_OPTIONS)
+def recover_clock(
+    rows, row0, thresholds, levels, params, state, out_decisions, out_rows, out_phase, out_locked
+):
+    """Recover the clock and decide PAM-M symbols from waveform rows (no DFE).
+
+    Parameters
+    ----------
+    rows : float64[n_rows, S], C-contiguous
+        Normalised waveform rows; ``rows[i]`` is global row ``row0 + i``.
+    row0 : int
+        Global index of ``rows[0]``.
+    thresholds, levels : float64[M-1], float64[M]
+        Slicer thresholds (ascending) and normalised levels (symmetric about 0).
+    params : float64[N_PARAMS]
+        See the ``P_*`` indices.
+    state : float64[N_STATE]
+        Carried state (``reset_cdr_state`` first); see the module docstring.
+    out_decisions : int8[cap]
+        Decided indices.
+    out_rows : int64[cap]
+        Global row sampled by each decision (the Tx symbol it decided when rows are on the Tx
+        grid): ``n + m`` with m the slip offset.
+    out_phase : float64[cap]
+        Wrapped sampling phase φ in (-0.5, 0.5] UI at which each decision sampled its row.
+    out_locked : int8[cap]
+        Lock-detector state after each decision.
+
+    Returns
+    -------
+    int
+        Decisions made: stops at ``cap`` or when the next one would read outside ``rows``.
+
+    Notes
+    -----
+    Per decision n: φ = θ + applied − m, wrapped into (−0.5, 0.5] by changing m (a cycle slip
+    for each unit of change); sample row n + m at φ (and, for bang-bang, the edge at φ − 0.5);
+    slice; run the detector against the previous decision; ``loop_update``; θ += ε(n);
+    ``lock_update`` with u = θ + applied (before this step's update) and ε(n) + I. O(n), one
+    pass, inherently sequential: each sample's position depends on the previous decisions.
+    """
+    n_rows = rows.shape[0]
+    s = rows.shape[1]
+    total = n_rows * s
+    flat = rows.reshape(total)
+    bb = params[P_DETECTOR] == 1.0
+    kp = params[P_KP]
+    ki = params[P_KI]
+    pi_steps = params[P_PI_STEPS]
+    eps0 = params[P_FREQ]
+    dev = params[P_SSC_DEV]
+    nu = params[P_SSC_FREQ]
+    window = params[P_WINDOW]
+    n_lock = params[P_LOCK_WINDOWS]
+    drift_thr = params[P_DRIFT_THR]
+    rms_thr = params[P_RMS_THR]
+    loop = state[0:N_LOOP]
+    lock = state[LOCK0:]
+    cap = out_decisions.shape[0]
+    y_prev = state[S_Y_PREV]
+    a_prev = state[S_A_PREV]
+    done = 0
+    while done < cap:
+        n = int(state[S_N])
+        m = int(state[S_M])
+        u = state[S_THETA] + state[2]
+        phi = u - m
+        dm = 0
+        while phi > 0.5:
+            phi -= 1.0
+            dm += 1
+        while phi <= -0.5:
+            phi += 1.0
+            dm -= 1
+        r = n + m + dm - row0
+        x_hi = r * s + (phi + 0.5) * s
+        x_lo = r * s + phi * s if bb else x_hi
+        if x_lo < 0.0 or x_hi > total - 1:
+            break
+        y = sample_at(flat, s, r, phi)
+        d = decide(y, thresholds)
+        a = levels[d]
+        e = 0.0
+        if n > 0:
+            if bb:
+                edge = sample_at(flat, s, r, phi - 0.5)
+                e = float(pd_bang_bang(a_prev, a, edge))
+            else:
+                e = pd_mueller_muller(y, y_prev, a, a_prev)
+        out_decisions[done] = d
+        out_rows[done] = r + row0
+        out_phase[done] = phi
+        loop_update(loop, e, kp, ki, pi_steps)
+        eps = ssc_offset(n, eps0, dev, nu)
+        state[S_THETA] += eps
+        state[S_M] = m + dm
+        state[S_SLIPS] += abs(dm)
+        state[S_N] = n + 1
+        out_locked[done] = lock_update(
+            lock, u, eps + loop[1], dm != 0, window, n_lock, drift_thr, rms_thr
+        )
+        y_prev = y
+        a_prev = a
+        done += 1
+    state[S_Y_PREV] = y_prev
+    state[S_A_PREV] = a_prev
+    return done
