@@ -34,7 +34,7 @@ import numpy as np
 from numba import njit
 
 from ._config import JIT_OPTIONS
-from .slicer import decide
+from .equalize import equalize_step
 
 # ---- loop state
 N_LOOP = 3
@@ -278,6 +278,73 @@ def recover_clock(
     ``lock_update`` with u = θ + applied (before this step's update) and ε(n) + I. O(n), one
     pass, inherently sequential: each sample's position depends on the previous decisions.
     """
+    unit = np.ones(1)
+    empty = np.zeros(0)
+    return receive_cdr(
+        rows,
+        row0,
+        thresholds,
+        levels,
+        params,
+        state,
+        unit,
+        0,
+        empty,
+        empty,
+        0.0,
+        0.0,
+        0,
+        False,
+        False,
+        np.zeros(2),
+        out_decisions,
+        out_rows,
+        out_phase,
+        out_locked,
+        np.zeros(out_decisions.shape[0]),
+        np.zeros(out_decisions.shape[0]),
+    )
+
+
+@njit(**JIT_OPTIONS)
+def receive_cdr(
+    rows,
+    row0,
+    thresholds,
+    levels,
+    params,
+    state,
+    ffe,
+    n_pre,
+    dfe,
+    history,
+    mu_ffe,
+    mu_dfe,
+    adapt_until,
+    ss_ffe,
+    ss_dfe,
+    scratch,
+    out_decisions,
+    out_rows,
+    out_phase,
+    out_locked,
+    out_z,
+    out_fb,
+):
+    """Clock recovery with the receive equaliser in the loop: FFE, DFE, slicer, detector.
+
+    As :func:`recover_clock`, but each decision reads its FFE window (``n_pre`` rows after
+    and ``len(ffe) − 1 − n_pre`` before its own, all at the recovered phase φ), runs
+    :func:`~sigint.kernels.equalize.equalize_step` (FFE − DFE feedback, slicer, LMS or
+    sign-sign adaptation while the global decision index is below ``adapt_until``), and
+    drives the phase detector with the equalised sample z. The bang-bang edge is the FFE over
+    the samples at φ − ½ UI minus the same DFE feedback.
+
+    Extra parameters: ``ffe``, ``n_pre``, ``dfe``, ``history``, ``mu_ffe``, ``mu_dfe``,
+    ``adapt_until``, ``ss_ffe``, ``ss_dfe`` as for ``equalize_slice``; ``scratch``
+    float64[≥ 2·len(ffe)]; ``out_z`` and ``out_fb`` float64[cap], the slicer input and the
+    DFE feedback of each decision.
+    """
     n_rows = rows.shape[0]
     s = rows.shape[1]
     total = n_rows * s
@@ -295,6 +362,8 @@ def recover_clock(
     rms_thr = params[P_RMS_THR]
     loop = state[0:N_LOOP]
     lock = state[LOCK0:]
+    n_ffe = ffe.shape[0]
+    n_post = n_ffe - 1 - n_pre
     cap = out_decisions.shape[0]
     y_prev = state[S_Y_PREV]
     a_prev = state[S_A_PREV]
@@ -312,23 +381,41 @@ def recover_clock(
             phi += 1.0
             dm -= 1
         r = n + m + dm - row0
-        x_hi = r * s + (phi + 0.5) * s
-        x_lo = r * s + phi * s if bb else x_hi
+        x_hi = (r + n_pre) * s + (phi + 0.5) * s
+        x_lo = (r - n_post) * s + (phi * s if bb else (phi + 0.5) * s)
         if x_lo < 0.0 or x_hi > total - 1:
             break
-        y = sample_at(flat, s, r, phi)
-        d = decide(y, thresholds)
+        for j in range(n_ffe):
+            scratch[j] = sample_at(flat, s, r - n_post + j, phi)
+        d, z, fb = equalize_step(
+            scratch,
+            0,
+            ffe,
+            dfe,
+            history,
+            thresholds,
+            levels,
+            mu_ffe,
+            mu_dfe,
+            n < adapt_until,
+            ss_ffe,
+            ss_dfe,
+        )
         a = levels[d]
         e = 0.0
         if n > 0:
             if bb:
-                edge = sample_at(flat, s, r, phi - 0.5)
+                edge = -fb
+                for j in range(n_ffe):
+                    edge += ffe[n_ffe - 1 - j] * sample_at(flat, s, r - n_post + j, phi - 0.5)
                 e = float(pd_bang_bang(a_prev, a, edge))
             else:
-                e = pd_mueller_muller(y, y_prev, a, a_prev)
+                e = pd_mueller_muller(z, y_prev, a, a_prev)
         out_decisions[done] = d
         out_rows[done] = r + row0
         out_phase[done] = phi
+        out_z[done] = z
+        out_fb[done] = fb
         loop_update(loop, e, kp, ki, pi_steps)
         eps = ssc_offset(n, eps0, dev, nu)
         state[S_THETA] += eps
@@ -338,9 +425,38 @@ def recover_clock(
         out_locked[done] = lock_update(
             lock, u, eps + loop[1], dm != 0, window, n_lock, drift_thr, rms_thr
         )
-        y_prev = y
+        y_prev = z
         a_prev = a
         done += 1
     state[S_Y_PREV] = y_prev
     state[S_A_PREV] = a_prev
     return done
+
+
+@njit(**JIT_OPTIONS)
+def sample_rows_at(rows, row0, sym_rows, phases, ffe, n_pre, out):
+    """The FFE-equalised waveform around each decision, on the decision's recovered clock.
+
+    ``out[k, p]`` = Σ_i ffe[i]·(row ``sym_rows[k] + n_pre − i`` read at phase
+    ``phases[k] + (p − S/2)/S``): one UI centred on each decision's sampling instant, what the
+    slicer saw (before the DFE feedback). Rows outside ``rows`` read as the nearest edge row.
+    """
+    n_rows, s = rows.shape
+    total = n_rows * s
+    flat = rows.reshape(total)
+    n_ffe = ffe.shape[0]
+    for k in range(out.shape[0]):
+        for p in range(s):
+            phi = phases[k] + (p - s // 2) / s
+            acc = 0.0
+            for i in range(n_ffe):
+                r = sym_rows[k] + n_pre - i - row0
+                x = (r * s) + (phi + 0.5) * s
+                if x < 0.0:
+                    r, phi_r = 0, -0.5
+                elif x > total - 2:
+                    r, phi_r = n_rows - 1, 0.5 - 2.0 / s
+                else:
+                    phi_r = phi
+                acc += ffe[i] * sample_at(flat, s, r, phi_r)
+            out[k, p] = acc

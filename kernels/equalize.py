@@ -7,6 +7,53 @@ from .slicer import decide
 
 
 @njit(**JIT_OPTIONS)
+def equalize_step(
+    x, base, ffe, dfe, history, thresholds, levels, mu_ffe, mu_dfe, adapt, ss_ffe, ss_dfe
+):
+    """One decision of the FFE + DFE + slicer, adapting the taps if ``adapt``.
+
+    The FFE reads ``x[base + n_ffe − 1 − i]`` for tap i (the window ends at ``x[base + n_ffe −
+    1]``, the latest sample); see :func:`equalize_slice` for the units and the update rules.
+    ``history`` shifts in the decided level. Returns ``(decision, z, feedback)``.
+    """
+    n_ffe = ffe.shape[0]
+    n_dfe = dfe.shape[0]
+    acc = 0.0
+    for i in range(n_ffe):
+        acc += ffe[i] * x[base + n_ffe - 1 - i]
+    fb = 0.0
+    for j in range(n_dfe):
+        fb += dfe[j] * history[j]
+    z = acc - fb
+    d = decide(z, thresholds)
+    a = levels[d]
+    if adapt:
+        e = z - a
+        se = 1.0 if e > 0 else (-1.0 if e < 0 else 0.0)
+        if mu_ffe != 0.0:
+            for i in range(n_ffe):
+                xi = x[base + n_ffe - 1 - i]
+                if ss_ffe:
+                    sx = 1.0 if xi > 0 else (-1.0 if xi < 0 else 0.0)
+                    ffe[i] -= mu_ffe * se * sx
+                else:
+                    ffe[i] -= mu_ffe * e * xi
+        if mu_dfe != 0.0:
+            for j in range(n_dfe):
+                h = history[j]
+                if ss_dfe:
+                    sh = 1.0 if h > 0 else (-1.0 if h < 0 else 0.0)
+                    dfe[j] += mu_dfe * se * sh
+                else:
+                    dfe[j] += mu_dfe * e * h
+    for j in range(n_dfe - 1, 0, -1):
+        history[j] = history[j - 1]
+    if n_dfe > 0:
+        history[0] = a
+    return d, z, fb
+
+
+@njit(**JIT_OPTIONS)
 def equalize_slice(
     x,
     ffe,
@@ -80,41 +127,12 @@ def equalize_slice(
     n_dfe = dfe.shape[0]
     n_trace = 0
     for k in range(n):
-        acc = 0.0
-        for i in range(n_ffe):
-            acc += ffe[i] * x[k + n_ffe - 1 - i]
-        fb = 0.0
-        for j in range(n_dfe):
-            fb += dfe[j] * history[j]
-        z = acc - fb
-        d = decide(z, thresholds)
-        a = levels[d]
+        d, z, fb = equalize_step(
+            x, k, ffe, dfe, history, thresholds, levels, mu_ffe, mu_dfe, k < n_adapt, ss_ffe, ss_dfe
+        )
         decisions[k] = d
         z_out[k] = z
         feedback[k] = fb
-        if k < n_adapt:
-            e = z - a
-            se = 1.0 if e > 0 else (-1.0 if e < 0 else 0.0)
-            if mu_ffe != 0.0:
-                for i in range(n_ffe):
-                    xi = x[k + n_ffe - 1 - i]
-                    if ss_ffe:
-                        sx = 1.0 if xi > 0 else (-1.0 if xi < 0 else 0.0)
-                        ffe[i] -= mu_ffe * se * sx
-                    else:
-                        ffe[i] -= mu_ffe * e * xi
-            if mu_dfe != 0.0:
-                for j in range(n_dfe):
-                    h = history[j]
-                    if ss_dfe:
-                        sh = 1.0 if h > 0 else (-1.0 if h < 0 else 0.0)
-                        dfe[j] += mu_dfe * se * sh
-                    else:
-                        dfe[j] += mu_dfe * e * h
-        for j in range(n_dfe - 1, 0, -1):
-            history[j] = history[j - 1]
-        if n_dfe > 0:
-            history[0] = a
         if trace_every > 0 and (count0 + k) % trace_every == 0 and n_trace < trace.shape[0]:
             for i in range(n_ffe):
                 trace[n_trace, i] = ffe[i]

@@ -356,7 +356,7 @@ class ClockRecovery:
         Slicer thresholds; midpoints of ``levels`` by default.
     """
 
-    def __init__(self, config: CDRConfig, levels, thresholds=None):
+    def __init__(self, config: CDRConfig, levels, thresholds=None, equalizer=None):
         self.config = config
         self.levels = np.ascontiguousarray(levels, dtype=np.float64)
         if self.levels.ndim != 1 or self.levels.size < 2:
@@ -379,6 +379,24 @@ class ClockRecovery:
         self._gained: list[int] = []
         self._lost: list[int] = []
         self._slip_at: list[int] = []
+        # The receive equaliser in the loop: (ffe, n_pre, dfe, history, mu_ffe, mu_dfe,
+        # adapt_until, ss_ffe, ss_dfe); a unit FFE and no DFE by default. Its arrays are
+        # updated in place as it adapts.
+        if equalizer is None:
+            equalizer = (np.ones(1), 0, np.zeros(0), np.zeros(0), 0.0, 0.0, 0, False, False)
+        self.equalizer = equalizer
+        n_ffe = equalizer[0].size
+        self._n_back = n_ffe - 1 - equalizer[1]  # rows before a decision's own that it reads
+        self._scratch = np.zeros(2 * n_ffe)
+        # Before the first row, the FFE window reads zeros (as the fixed-phase receiver's
+        # history does): the first call prepends them, with a negative row index.
+        self._started = False
+        #: The row buffer of the last call and the global index of its first row.
+        self.last_rows = self._tail
+        self.last_row0 = 0
+        #: Slicer input and DFE feedback of the last call's decisions (normalised units).
+        self.last_z = np.zeros(0)
+        self.last_feedback = np.zeros(0)
 
     def __call__(self, rows):
         rows = np.asarray(rows, dtype=np.float64)
@@ -386,6 +404,10 @@ class ClockRecovery:
             raise ConfigError("rows", rows.shape, "a 2-D array [n_rows, samples_per_ui >= 2]")
         if self._tail.size and rows.shape[1] != self._tail.shape[1]:
             raise ConfigError("rows", rows.shape, f"{self._tail.shape[1]} samples per UI")
+        if not self._started:
+            self._started = True
+            pad = np.zeros((self._n_back + 1, rows.shape[1]))
+            self._tail, self._row0 = pad, -pad.shape[0]
         buf = np.ascontiguousarray(np.concatenate([self._tail, rows]) if self._tail.size else rows)
         cap = buf.shape[0] + 2
         dec = np.empty(cap, np.int8)
@@ -393,19 +415,27 @@ class ClockRecovery:
         phase = np.empty(cap)
         locked = np.empty(cap, np.int8)
         n0 = int(self.state[_k.S_N])
-        d = _k.recover_clock(
+        z = np.empty(cap)
+        fb = np.empty(cap)
+        d = _k.receive_cdr(
             buf,
             self._row0,
             self.thresholds,
             self.levels,
             self.params,
             self.state,
+            *self.equalizer,
+            self._scratch,
             dec,
             sym,
             phase,
             locked,
+            z,
+            fb,
         )
         dec, sym, phase, locked = dec[:d], sym[:d], phase[:d], locked[:d]
+        self.last_rows, self.last_row0 = buf, self._row0
+        self.last_z, self.last_feedback = z[:d], fb[:d]
         # events, in global decision indices
         idx = n0 + np.arange(d)
         m = sym - idx
@@ -419,7 +449,7 @@ class ClockRecovery:
             self._was_locked = int(locked[-1])
         self._n_locked += int(locked.sum())
         # keep from two rows before the next decision's row: enough for a wrap either way
-        keep = int(self.state[_k.S_N] + self.state[_k.S_M]) - 2 - self._row0
+        keep = int(self.state[_k.S_N] + self.state[_k.S_M]) - 2 - self._n_back - self._row0
         keep = min(max(keep, 0), buf.shape[0])
         self._tail = buf[keep:].copy()
         self._row0 += keep

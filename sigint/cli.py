@@ -147,6 +147,8 @@ def cmd_eye(args) -> int:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(summary_table([result]))
+        if result.cdr_report is not None:
+            print(result.cdr_report)
         for note in result.channel_notes:
             print("channel " + "\n  ".join(note.lines()))
         print("wrote " + ", ".join(written))

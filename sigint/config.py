@@ -24,6 +24,7 @@ import tomli_w
 from ._configio import check as _check
 from ._configio import check_swing, check_tx_ffe, from_mapping, reject_unknown, to_mapping
 from ._configio import finite as _finite
+from .cdr import CDRConfig
 from .channel_config import (
     AggressorConfig,
     ChannelConfig,
@@ -41,6 +42,7 @@ from .rates import rate_preset
 
 __all__ = [
     "AggressorConfig",
+    "CDRConfig",
     "ChannelConfig",
     "ConnectorSegment",
     "JitterConfig",
@@ -162,6 +164,10 @@ class RxConfig:
     freeze_after_symbols : int or None
         Freeze every adaptive equaliser after this many symbols. None: adapt during the
         warm-up only.
+    cdr : CDRConfig or None
+        Clock recovery (``[rx.cdr]``: Mueller–Müller or bang-bang, loop gains, phase
+        interpolator, frequency offset, SSC, lock detector). None: sample at the pulse peak.
+        With a CDR the FFE and DFE run inside its loop at the recovered phase.
     """
 
     bandwidth_hz: float | None = None
@@ -177,6 +183,7 @@ class RxConfig:
     dfe_adaptation: DfeAdaptation = "zero-forcing"
     dfe_step: float = 2e-3
     freeze_after_symbols: int | None = None
+    cdr: CDRConfig | None = None
 
     @property
     def ffe_in_dsp(self) -> bool:

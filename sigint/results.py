@@ -58,7 +58,11 @@ class LinkResult:
     ffe_taps : ndarray or None
         Final Rx FFE taps when the FFE ran in the DSP (normalised units).
     tap_trace : ndarray or None
-        Adaptive equaliser taps [FFE..., DFE...] every ``sim.tap_trace_every`` symbols.
+        Adaptive equaliser taps [FFE..., DFE...] every ``sim.tap_trace_every`` symbols (once
+        per chunk with a CDR).
+    cdr_report : CDRReport or None
+        With clock recovery: the recovered frequency error, phase error, cycle slips, when lock
+        was gained and lost, and the verdict ("locked" / "NOT locked: …").
     """
 
     config: LinkConfig
@@ -89,6 +93,7 @@ class LinkResult:
     waveform: np.ndarray | None = None
     ffe_taps: np.ndarray | None = None
     tap_trace: np.ndarray | None = None
+    cdr_report: object | None = None
 
     @classmethod
     def build(
@@ -107,6 +112,7 @@ class LinkResult:
         waveform=None,
         ffe_taps=None,
         tap_trace=None,
+        cdr_report=None,
     ) -> LinkResult:
         """Assemble a result from the engine's accumulators (normalised slicer units)."""
         cfg = link.cfg
@@ -163,6 +169,7 @@ class LinkResult:
             waveform=waveform,
             ffe_taps=ffe_taps if cfg.rx.ffe_in_dsp else None,
             tap_trace=tap_trace,
+            cdr_report=cdr_report,
         )
 
     @property
@@ -206,6 +213,7 @@ class LinkResult:
             "elapsed_s": self.elapsed_s,
             "symbols_per_s": self.symbols_per_s,
             "channel_notes": [n.to_dict() for n in self.channel_notes],
+            "cdr": None if self.cdr_report is None else _cdr_dict(self.cdr_report),
         }
 
     def save_hdf5(self, path: str | Path) -> None:
@@ -246,3 +254,15 @@ class LinkResult:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _cdr_dict(report) -> dict:
+    """JSON-ready CDR report with its verdict."""
+    import dataclasses
+
+    d = dataclasses.asdict(report)
+    d["slip_at"] = list(d["slip_at"])[:100]
+    d["lock_gained_at"] = list(d["lock_gained_at"])
+    d["lock_lost_at"] = list(d["lock_lost_at"])
+    d["verdict"] = report.verdict
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in d.items()}

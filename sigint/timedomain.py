@@ -19,14 +19,18 @@ Per chunk:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 
 import numpy as np
 
+from .cdr import ClockRecovery
 from .config import LinkConfig
 from .eye import EyeDiagram
 from .jitter import EdgeJitter, jitter_stream
+from .kernels import cdr as cdr_kernels
+from .kernels.cdr import sample_rows_at
 from .kernels.equalize import equalize_slice, filter_rows
 from .kernels.eye import accumulate_eye
 from .link import Link
@@ -107,7 +111,9 @@ class TimeDomainRun:
         s = cfg.sim.samples_per_ui
         self.s = s
         self.centre = s // 2
-        phases = np.arange(s) if cfg.sim.eye else np.array([self.centre])
+        # The CDR reads every phase (it interpolates where its loop puts the clock).
+        every_phase = cfg.sim.eye or cfg.rx.cdr is not None
+        phases = np.arange(s) if every_phase else np.array([self.centre])
         self.slicer_col = int(np.flatnonzero(phases == self.centre)[0])
         pulse = link.pulse
         self.pre = pulse.pre_ui
@@ -165,6 +171,25 @@ class TimeDomainRun:
         self.trace_every = cfg.sim.tap_trace_every if adapts else 0
         # Decisions lag the rows by the pulse's pre-cursor span and the FFE's pre-cursor taps.
         self.latency = self.pre + self.n_pre
+        self.cdr = None
+        if rx.cdr is not None:
+            equalizer = (
+                self.ffe,
+                self.n_pre,
+                self.dfe_taps,
+                self.dfe_history,
+                self.mu_ffe,
+                self.mu_dfe,
+                self.adapt_until,
+                self.ss_ffe,
+                self.ss_dfe,
+            )
+            self.cdr = ClockRecovery(
+                dataclasses.replace(rx.cdr, f_baud_hz=cfg.f_baud_hz),
+                self.levels_norm,
+                self.thresholds_norm,
+                equalizer,
+            )
 
         self.precoder = Precoder(self.m) if cfg.tx.precoding else None
         self.decoder = PrecodeDecoder(self.m) if cfg.tx.precoding else None
@@ -187,167 +212,258 @@ class TimeDomainRun:
         half = abs(self.scale_v) * (1 + _EYE_SPAN_MARGIN) + _EYE_SPAN_SIGMAS * sigma
         self.v_span = (-half, half)
 
+    def _next_chunk(self, n: int, histories: list, rows: np.ndarray):
+        """Draw the next ``n`` symbols (and every other stream) and superpose their waveform.
+
+        Returns ``(data, sent, waveform rows)``: data symbols, transmitted (precoded) symbols,
+        and ``rows[:n]`` filled with the slicer-input waveform in volts.
+        """
+        mod = self.link.modulation
+        q = self.cfg.sim.noise_samples_per_ui
+        bits = self.source(n // self.group * mod.bits_per_group)
+        data = map_bits(bits, mod)
+        sent = self.precoder(data) if self.precoder else data
+        x = self.link.levels_v[sent]
+        if self.sigma_tx > 0:
+            x = x + self.sigma_tx * self.rng_tx.standard_normal(n)
+        fresh = [x]
+        if self.sigma_src > 0:
+            fresh.append(self.sigma_src * self.rng_rx.standard_normal(n * q))
+        for agg, source in zip(self.link.aggressors, self.aggressor_sources, strict=True):
+            agg_bits = source(n // self.group * mod.bits_per_group)
+            fresh.append(agg.levels_v[map_bits(agg_bits, mod)])
+        if self.jitter_on:
+            clean = self.link.levels_v[sent]
+            fresh.append(jitter_stream(clean, self.last_level_v, self.edges(n), self.s))
+            self.last_level_v = float(clean[-1])
+        inputs = []
+        for i, values in enumerate(fresh):
+            extended = np.concatenate([histories[i], values])
+            histories[i] = extended[extended.size - histories[i].size :]
+            inputs.append(extended)
+        return data, sent, self.superposer(inputs, rows[:n])
+
     def run(self, progress=None, t_start: float | None = None) -> LinkResult:
         """Stream all chunks and return the result."""
         t_start = time.perf_counter() if t_start is None else t_start
-        cfg = self.cfg
-        sim = cfg.sim
-        mod = self.link.modulation
-        q = sim.noise_samples_per_ui
+        sim = self.cfg.sim
         sup = self.superposer
         histories = [np.zeros(sup.history_length(i)) for i in range(len(sup.rates))]
-        lat = self.latency
-        data_delay = np.zeros(lat, np.int8)
-        tx_delay = np.zeros(lat, np.int8)
-        n_ffe = self.ffe.size
-        x_hist = np.zeros(n_ffe - 1)
-        rows_hist = np.zeros((n_ffe - 1, self.n_phases))
-        traces: list[np.ndarray] = []
-        z_buf = np.empty(sim.chunk_symbols)
-        eye_rows = np.empty((sim.chunk_symbols, self.n_phases)) if n_ffe > 1 else None
-        aligner = _Aligner(self.group)
-        hist = np.zeros((self.m, self.s, sim.eye_voltage_bins), np.int64) if sim.eye else None
-        counts = np.zeros(self.m)
-        sums = np.zeros(self.m)
-        sumsq = np.zeros(self.m)
-        sym_err = bit_err = n_counted = 0
-        captured: list[np.ndarray] = []
-        captured_rows = 0
-
-        total_rows = sim.n_symbols + lat
+        tally = _Tally(self)
+        receive = self._receive_cdr if self.cdr is not None else self._receive_fixed
+        state = {}
+        # Rows past the last symbol: the decisions' latency, and the CDR's look-ahead.
+        lookahead = self.latency + (self.n_pre + 4 if self.cdr is not None else 0)
+        total_rows = sim.n_symbols + lookahead
         total_rows += (-total_rows) % self.group
-        chunk = sim.chunk_symbols
-        rows = np.empty((chunk, self.n_phases))
-        decisions = np.empty(chunk, np.int8)
-        feedback = np.empty(chunk)
+        rows = np.empty((sim.chunk_symbols, self.n_phases))
         done = 0
         while done < total_rows:
-            n = min(chunk, total_rows - done)
-            bits = self.source(n // self.group * mod.bits_per_group)
-            data = map_bits(bits, mod)
-            sent = self.precoder(data) if self.precoder else data
-            x = self.link.levels_v[sent]
-            if self.sigma_tx > 0:
-                x = x + self.sigma_tx * self.rng_tx.standard_normal(n)
-            fresh = [x]
-            if self.sigma_src > 0:
-                fresh.append(self.sigma_src * self.rng_rx.standard_normal(n * q))
-            for agg, source in zip(self.link.aggressors, self.aggressor_sources, strict=True):
-                agg_bits = source(n // self.group * mod.bits_per_group)
-                fresh.append(agg.levels_v[map_bits(agg_bits, mod)])
-            if self.jitter_on:
-                clean = self.link.levels_v[sent]
-                fresh.append(jitter_stream(clean, self.last_level_v, self.edges(n), self.s))
-                self.last_level_v = float(clean[-1])
-            inputs = []
-            for i, values in enumerate(fresh):
-                extended = np.concatenate([histories[i], values])
-                histories[i] = extended[extended.size - histories[i].size :]
-                inputs.append(extended)
-            out = self.superposer(inputs, rows[:n])
-
-            x_ext = np.concatenate([x_hist, out[:, self.slicer_col] / self.scale_v])
-            x_hist = x_ext[x_ext.size - x_hist.size :]
-            n_adapt = int(np.clip(self.adapt_until - done, 0, n))
-            trace = np.empty(
-                (n // self.trace_every + 1 if self.trace_every else 0, n_ffe + self.dfe_taps.size)
-            )
-            n_trace = equalize_slice(
-                x_ext,
-                self.ffe,
-                self.n_pre,
-                self.dfe_taps,
-                self.dfe_history,
-                self.thresholds_norm,
-                self.levels_norm,
-                self.mu_ffe,
-                self.mu_dfe,
-                n_adapt,
-                self.ss_ffe,
-                self.ss_dfe,
-                decisions[:n],
-                z_buf[:n],
-                feedback[:n],
-                trace,
-                self.trace_every,
-                done,
-            )
-            traces.append(trace[:n_trace])
-            dec = decisions[:n]
-            fb = feedback[:n]
-            z_all = z_buf[:n]
-            if n_ffe > 1:  # the slicer's waveform: the FFE (its current taps) over every phase
-                rows_ext = np.concatenate([rows_hist, out])
-                rows_hist = rows_ext[rows_ext.shape[0] - rows_hist.shape[0] :]
-                filter_rows(rows_ext, self.ffe, eye_rows[:n])
-                out = eye_rows[:n]
-            # Decision k of this chunk is about symbol g0 + k (known latency).
-            g0 = done - lat
-            data_aligned = np.concatenate([data_delay, data])[:n]
-            sent_aligned = np.concatenate([tx_delay, sent])[:n]
-            if lat:
-                data_delay = np.concatenate([data_delay, data])[n:]
-                tx_delay = np.concatenate([tx_delay, sent])[n:]
-            dec_data = self.decoder(dec) if self.decoder else dec
-
-            g = g0 + np.arange(n)
-            live = (g >= self.count_from) & (g < self.count_until)
-            if live.any():
-                z = z_all[live]
-                lev = sent_aligned[live]
-                counts += np.bincount(lev, minlength=self.m)
-                sums += np.bincount(lev, weights=z, minlength=self.m)
-                sumsq += np.bincount(lev, weights=z * z, minlength=self.m)
-                if hist is not None:
-                    accumulate_eye(
-                        np.ascontiguousarray(out[live]),
-                        fb[live] * self.scale_v,
-                        np.ascontiguousarray(lev),
-                        self.v_span[0],
-                        self.v_span[1],
-                        hist,
-                    )
-                want = sim.capture_ui - captured_rows
-                if want > 0:
-                    keep = out[live][:want]
-                    captured.append(keep.copy())
-                    captured_rows += keep.shape[0]
-            ga, txa, deca = aligner.push(g0, data_aligned, dec_data)
-            if txa.size:
-                ok = (ga + np.arange(txa.size) >= self.count_from) & (
-                    ga + np.arange(txa.size) < self.count_until
-                )
-                txa, deca = txa[ok], deca[ok]
-                sym_err += int(np.count_nonzero(txa != deca))
-                n_counted += txa.size
-                if txa.size:
-                    bit_err += int(
-                        np.count_nonzero(demap_symbols(txa, mod) != demap_symbols(deca, mod))
-                    )
+            n = min(sim.chunk_symbols, total_rows - done)
+            data, sent, out = self._next_chunk(n, histories, rows)
+            receive(done, data, sent, out, tally, state)
             done += n
             if progress is not None:
                 progress(min(done, sim.n_symbols))
+        return tally.result(time.perf_counter() - t_start)
 
-        eye = (
-            EyeDiagram(hist, self.v_span[0], self.v_span[1], self.link.cfg.ui_s)
-            if sim.eye
-            else None
+    def _receive_fixed(self, done, data, sent, out, tally, state):
+        """Fixed sampling phase: FFE + DFE on the T-spaced samples of the slicer column."""
+        n = out.shape[0]
+        n_ffe = self.ffe.size
+        lat = self.latency
+        if not state:
+            state.update(
+                x_hist=np.zeros(n_ffe - 1),
+                rows_hist=np.zeros((n_ffe - 1, self.n_phases)),
+                data_delay=np.zeros(lat, np.int8),
+                tx_delay=np.zeros(lat, np.int8),
+                aligner=_Aligner(self.group),
+            )
+        x_ext = np.concatenate([state["x_hist"], out[:, self.slicer_col] / self.scale_v])
+        state["x_hist"] = x_ext[x_ext.size - (n_ffe - 1) :]
+        n_adapt = int(np.clip(self.adapt_until - done, 0, n))
+        n_trace_max = n // self.trace_every + 1 if self.trace_every else 0
+        trace = np.empty((n_trace_max, n_ffe + self.dfe_taps.size))
+        dec = np.empty(n, np.int8)
+        z = np.empty(n)
+        fb = np.empty(n)
+        n_trace = equalize_slice(
+            x_ext,
+            self.ffe,
+            self.n_pre,
+            self.dfe_taps,
+            self.dfe_history,
+            self.thresholds_norm,
+            self.levels_norm,
+            self.mu_ffe,
+            self.mu_dfe,
+            n_adapt,
+            self.ss_ffe,
+            self.ss_dfe,
+            dec,
+            z,
+            fb,
+            trace,
+            self.trace_every,
+            done,
         )
-        waveform = np.concatenate(captured) if captured else None
-        tap_trace = np.concatenate(traces) if self.trace_every else None
+        tally.traces.append(trace[:n_trace])
+        if n_ffe > 1:  # the slicer's waveform: the FFE (its current taps) over every phase
+            rows_ext = np.concatenate([state["rows_hist"], out])
+            state["rows_hist"] = rows_ext[rows_ext.shape[0] - (n_ffe - 1) :]
+            eye_rows = np.empty_like(out)
+            filter_rows(rows_ext, self.ffe, eye_rows)
+            out = eye_rows
+        # Decision k of this chunk is about symbol g0 + k (known latency).
+        g0 = done - lat
+        data_aligned = np.concatenate([state["data_delay"], data])[:n]
+        sent_aligned = np.concatenate([state["tx_delay"], sent])[:n]
+        if lat:
+            state["data_delay"] = np.concatenate([state["data_delay"], data])[n:]
+            state["tx_delay"] = np.concatenate([state["tx_delay"], sent])[n:]
+        dec_data = self.decoder(dec) if self.decoder else dec
+        g = g0 + np.arange(n)
+        live = (g >= self.count_from) & (g < self.count_until)
+        tally.add_levels(
+            z[live],
+            sent_aligned[live],
+            out[live] if tally.hist is not None or tally.want_capture else None,
+            fb[live] * self.scale_v,
+        )
+        ga, txa, deca = state["aligner"].push(g0, data_aligned, dec_data)
+        k = ga + np.arange(txa.size)
+        ok = (k >= self.count_from) & (k < self.count_until)
+        tally.add_errors(txa[ok], deca[ok])
+
+    def _receive_cdr(self, done, data, sent, out, tally, state):
+        """Recovered clock: the CDR samples every phase's rows where its loop puts the clock."""
+        cr = self.cdr
+        if not state:
+            state.update(
+                row_delay=np.zeros(self.pre, np.int8),
+                sent_delay=np.zeros(self.pre, np.int8),
+                row_data=np.zeros(0, np.int8),
+                row_sent=np.zeros(0, np.int8),
+                row0=0,
+            )
+        # What each row decides when sampled: the symbol `pre` UIs earlier.
+        n = out.shape[0]
+        row_data = np.concatenate([state["row_delay"], data])
+        row_sent = np.concatenate([state["sent_delay"], sent])
+        if self.pre:
+            state["row_delay"], state["sent_delay"] = row_data[n:], row_sent[n:]
+        state["row_data"] = np.concatenate([state["row_data"], row_data[:n]])
+        state["row_sent"] = np.concatenate([state["row_sent"], row_sent[:n]])
+        n_before = int(cr.state[cdr_kernels.S_N])
+        dec, sym_rows, phase, _locked = cr(out / self.scale_v)
+        z, fb = cr.last_z, cr.last_feedback
+        if self.trace_every and dec.size:
+            tally.traces.append(np.concatenate([self.ffe, self.dfe_taps])[None, :])
+        i = sym_rows - state["row0"]
+        tx_data, tx_sent = state["row_data"][i], state["row_sent"][i]
+        dec_data = self.decoder(dec) if self.decoder else dec
+        g = sym_rows - self.pre
+        live = (g >= self.count_from) & (g < self.count_until)
+        eye = None
+        if tally.hist is not None or tally.want_capture:
+            eye = np.empty((int(live.sum()), self.s))
+            sample_rows_at(
+                cr.last_rows, cr.last_row0, sym_rows[live], phase[live], self.ffe, self.n_pre, eye
+            )
+            eye *= self.scale_v
+        tally.add_levels(z[live], tx_sent[live], eye, fb[live] * self.scale_v)
+        tx, dd, gl = tx_data[live], dec_data[live], g[live]
+        if self.group == 2:  # PAM6: whole pairs only (a slip can split one)
+            first = np.flatnonzero((gl[:-1] % 2 == 0) & (gl[1:] == gl[:-1] + 1))
+            pair = np.stack([first, first + 1], axis=1).ravel()
+            tx, dd = tx[pair], dd[pair]
+        tally.add_errors(tx, dd)
+        # Keep the row symbols the CDR's carried rows still need.
+        keep_from = cr.last_row0 + (cr.last_rows.shape[0] - cr._tail.shape[0])
+        cut = max(keep_from - state["row0"], 0)
+        state["row_data"] = state["row_data"][cut:]
+        state["row_sent"] = state["row_sent"][cut:]
+        state["row0"] += cut
+        del n_before
+
+
+class _Tally:
+    """What a run accumulates: level statistics, eye, captured waveform, errors, taps."""
+
+    def __init__(self, run: TimeDomainRun):
+        sim = run.cfg.sim
+        self.run = run
+        m = run.m
+        self.hist = np.zeros((m, run.s, sim.eye_voltage_bins), np.int64) if sim.eye else None
+        self.counts = np.zeros(m)
+        self.sums = np.zeros(m)
+        self.sumsq = np.zeros(m)
+        self.captured: list[np.ndarray] = []
+        self.captured_rows = 0
+        self.sym_err = self.bit_err = self.n_counted = 0
+        self.traces: list[np.ndarray] = []
+
+    @property
+    def want_capture(self) -> bool:
+        """True while the waveform capture still wants rows."""
+        return self.captured_rows < self.run.cfg.sim.capture_ui
+
+    def add_levels(self, z, sent, rows_v, offsets_v):
+        """Slicer samples (normalised) by transmitted level, and their waveform rows (V)."""
+        if z.size == 0:
+            return
+        m = self.run.m
+        self.counts += np.bincount(sent, minlength=m)
+        self.sums += np.bincount(sent, weights=z, minlength=m)
+        self.sumsq += np.bincount(sent, weights=z * z, minlength=m)
+        if rows_v is None:
+            return
+        if self.hist is not None:
+            lo, hi = self.run.v_span
+            accumulate_eye(
+                np.ascontiguousarray(rows_v),
+                offsets_v,
+                np.ascontiguousarray(sent),
+                lo,
+                hi,
+                self.hist,
+            )
+        want = self.run.cfg.sim.capture_ui - self.captured_rows
+        if want > 0:
+            keep = rows_v[:want]
+            self.captured.append(np.array(keep))
+            self.captured_rows += keep.shape[0]
+
+    def add_errors(self, tx, dec):
+        """Symbol and bit errors of aligned data symbols (whole mapping groups)."""
+        if tx.size == 0:
+            return
+        mod = self.run.link.modulation
+        self.sym_err += int(np.count_nonzero(tx != dec))
+        self.n_counted += tx.size
+        self.bit_err += int(np.count_nonzero(demap_symbols(tx, mod) != demap_symbols(dec, mod)))
+
+    def result(self, elapsed_s: float) -> LinkResult:
+        """The run's :class:`LinkResult`."""
+        run = self.run
+        eye = None
+        if self.hist is not None:
+            eye = EyeDiagram(self.hist, run.v_span[0], run.v_span[1], run.cfg.ui_s)
         return LinkResult.build(
-            waveform=waveform,
-            ffe_taps=self.ffe.copy(),
-            tap_trace=tap_trace,
-            link=self.link,
-            n_symbols=n_counted,
-            symbol_errors=sym_err,
-            bit_errors=bit_err,
-            level_counts=counts,
-            level_sums=sums,
-            level_sumsq=sumsq,
-            scale_v=self.scale_v,
+            waveform=np.concatenate(self.captured) if self.captured else None,
+            ffe_taps=run.ffe.copy(),
+            tap_trace=np.concatenate(self.traces) if run.trace_every else None,
+            cdr_report=run.cdr.report() if run.cdr is not None else None,
+            link=run.link,
+            n_symbols=self.n_counted,
+            symbol_errors=self.sym_err,
+            bit_errors=self.bit_err,
+            level_counts=self.counts,
+            level_sums=self.sums,
+            level_sumsq=self.sumsq,
+            scale_v=run.scale_v,
             eye=eye,
-            dfe_taps=self.dfe_taps.copy(),
-            elapsed_s=time.perf_counter() - t_start,
+            dfe_taps=run.dfe_taps.copy(),
+            elapsed_s=elapsed_s,
         )
