@@ -79,7 +79,9 @@ P_WINDOW = 7  # lock-detector window W (symbols)
 P_LOCK_WINDOWS = 8  # consecutive good windows to declare lock
 P_DRIFT_THR = 9  # |drift| threshold, UI/UI
 P_RMS_THR = 10  # rms phase threshold, UI
-N_PARAMS = 11
+P_SJ_AMP = 11  # sinusoidal clock-to-data jitter amplitude, UI
+P_SJ_FREQ = 12  # its frequency, cycles per UI
+N_PARAMS = 13
 
 
 @njit(**JIT_OPTIONS)
@@ -297,6 +299,7 @@ def recover_clock(
         False,
         False,
         np.zeros(2),
+        np.zeros(out_decisions.shape[0]),
         out_decisions,
         out_rows,
         out_phase,
@@ -324,6 +327,7 @@ def receive_cdr(
     ss_ffe,
     ss_dfe,
     scratch,
+    sample_jitter,
     out_decisions,
     out_rows,
     out_phase,
@@ -342,8 +346,11 @@ def receive_cdr(
 
     Extra parameters: ``ffe``, ``n_pre``, ``dfe``, ``history``, ``mu_ffe``, ``mu_dfe``,
     ``adapt_until``, ``ss_ffe``, ``ss_dfe`` as for ``equalize_slice``; ``scratch``
-    float64[≥ 2·len(ffe)]; ``out_z`` and ``out_fb`` float64[cap], the slicer input and the
-    DFE feedback of each decision.
+    float64[≥ 2·len(ffe)]; ``sample_jitter`` float64[cap], UI added to where each decision's
+    samples are read (Rx sampling RJ; the loop does not see it); ``out_z`` and ``out_fb``
+    float64[cap], the slicer input and the DFE feedback of each decision. Sinusoidal
+    clock-to-data jitter (``params[P_SJ_AMP]``, ``params[P_SJ_FREQ]``) adds
+    A·sin(2πνn) to the sampling phase exactly, as a phase the loop must track.
     """
     n_rows = rows.shape[0]
     s = rows.shape[1]
@@ -360,6 +367,8 @@ def receive_cdr(
     n_lock = params[P_LOCK_WINDOWS]
     drift_thr = params[P_DRIFT_THR]
     rms_thr = params[P_RMS_THR]
+    sj_amp = params[P_SJ_AMP]
+    sj_nu = params[P_SJ_FREQ]
     loop = state[0:N_LOOP]
     lock = state[LOCK0:]
     n_ffe = ffe.shape[0]
@@ -372,6 +381,8 @@ def receive_cdr(
         n = int(state[S_N])
         m = int(state[S_M])
         u = state[S_THETA] + state[2]
+        if sj_amp != 0.0:
+            u += sj_amp * np.sin(2.0 * np.pi * sj_nu * n)
         phi = u - m
         dm = 0
         while phi > 0.5:
@@ -381,12 +392,13 @@ def receive_cdr(
             phi += 1.0
             dm -= 1
         r = n + m + dm - row0
-        x_hi = (r + n_pre) * s + (phi + 0.5) * s
-        x_lo = (r - n_post) * s + (phi * s if bb else (phi + 0.5) * s)
+        ps = phi + sample_jitter[done]
+        x_hi = (r + n_pre) * s + (max(ps, phi) + 0.5) * s
+        x_lo = (r - n_post) * s + ((min(ps, phi) - 0.5 if bb else min(ps, phi)) + 0.5) * s
         if x_lo < 0.0 or x_hi > total - 1:
             break
         for j in range(n_ffe):
-            scratch[j] = sample_at(flat, s, r - n_post + j, phi)
+            scratch[j] = sample_at(flat, s, r - n_post + j, ps)
         d, z, fb = equalize_step(
             scratch,
             0,
@@ -407,7 +419,7 @@ def receive_cdr(
             if bb:
                 edge = -fb
                 for j in range(n_ffe):
-                    edge += ffe[n_ffe - 1 - j] * sample_at(flat, s, r - n_post + j, phi - 0.5)
+                    edge += ffe[n_ffe - 1 - j] * sample_at(flat, s, r - n_post + j, ps - 0.5)
                 e = float(pd_bang_bang(a_prev, a, edge))
             else:
                 e = pd_mueller_muller(z, y_prev, a, a_prev)

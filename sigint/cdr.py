@@ -177,6 +177,12 @@ class CDRConfig:
         RMS phase-error threshold about the window mean for a good window.
     phase0_ui : float
         Initial loop phase.
+    sj_amplitude_ui, sj_freq_hz : float
+        Sinusoidal jitter between the data and the sampling clock, applied exactly (not to
+        first order) as a phase modulation the loop must track: what a JTOL sweep varies.
+    rx_rj_rms_ui : float
+        Random jitter of the sampling instant (Gaussian, white, not seen by the loop as a
+        clock error: it only moves where each sample is read).
 
     Raises
     ------
@@ -206,6 +212,9 @@ class CDRConfig:
     lock_drift_ppm: float = 10.0
     lock_rms_ui: float = 0.1
     phase0_ui: float = 0.0
+    sj_amplitude_ui: float = 0.0
+    sj_freq_hz: float = 0.0
+    rx_rj_rms_ui: float = 0.0
 
     def __post_init__(self) -> None:
         def bad(name, expected):
@@ -233,6 +242,12 @@ class CDRConfig:
             bad("ssc_ppm", "0 <= ppm < 1e5 (down-spread peak deviation)")
         if self.ssc_freq_hz < 0:
             bad("ssc_freq_hz", ">= 0")
+        if not 0 <= self.sj_amplitude_ui < 1e4:
+            bad("sj_amplitude_ui", "0 <= UI < 1e4")
+        if self.sj_freq_hz < 0 or (self.sj_amplitude_ui > 0 and self.sj_freq_hz == 0):
+            bad("sj_freq_hz", "> 0 when sj_amplitude_ui is set")
+        if not 0 <= self.rx_rj_rms_ui < 0.5:
+            bad("rx_rj_rms_ui", "0 <= UI < 0.5")
         if self.ssc_ppm > 0 and self.ssc_freq_hz == 0:
             bad("ssc_freq_hz", "> 0 when ssc_ppm > 0")
         if not (np.isfinite(self.f_baud_hz) and self.f_baud_hz > 0):
@@ -276,6 +291,8 @@ class CDRConfig:
         p[_k.P_LOCK_WINDOWS] = self.lock_windows
         p[_k.P_DRIFT_THR] = self.lock_drift_ppm * 1e-6
         p[_k.P_RMS_THR] = self.lock_rms_ui
+        p[_k.P_SJ_AMP] = self.sj_amplitude_ui
+        p[_k.P_SJ_FREQ] = self.sj_freq_hz / self.f_baud_hz
         return p
 
 
@@ -356,7 +373,7 @@ class ClockRecovery:
         Slicer thresholds; midpoints of ``levels`` by default.
     """
 
-    def __init__(self, config: CDRConfig, levels, thresholds=None, equalizer=None):
+    def __init__(self, config: CDRConfig, levels, thresholds=None, equalizer=None, rng_seed=None):
         self.config = config
         self.levels = np.ascontiguousarray(levels, dtype=np.float64)
         if self.levels.ndim != 1 or self.levels.size < 2:
@@ -391,6 +408,7 @@ class ClockRecovery:
         # Before the first row, the FFE window reads zeros (as the fixed-phase receiver's
         # history does): the first call prepends them, with a negative row index.
         self._started = False
+        self._rng = np.random.default_rng(rng_seed)
         #: The row buffer of the last call and the global index of its first row.
         self.last_rows = self._tail
         self.last_row0 = 0
@@ -417,6 +435,8 @@ class ClockRecovery:
         n0 = int(self.state[_k.S_N])
         z = np.empty(cap)
         fb = np.empty(cap)
+        rj = self.config.rx_rj_rms_ui
+        jitter = rj * self._rng.standard_normal(cap) if rj > 0 else np.zeros(cap)
         d = _k.receive_cdr(
             buf,
             self._row0,
@@ -426,6 +446,7 @@ class ClockRecovery:
             self.state,
             *self.equalizer,
             self._scratch,
+            jitter,
             dec,
             sym,
             phase,

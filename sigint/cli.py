@@ -181,6 +181,51 @@ def cmd_channel(args) -> int:
     return 0
 
 
+def cmd_jtol(args) -> int:
+    """Jitter tolerance of a link with clock recovery, against its loop template."""
+    from .config import load_config
+    from .jtol import jtol, plot_jtol
+    from .plots import _pyplot
+
+    cfg = load_config(args.config)
+    if args.symbols is not None:
+        cfg = cfg.replace(**{"sim.n_symbols": args.symbols})
+    freqs = [float(f) for f in args.freqs.split(",")]
+    progress = (
+        None
+        if args.json
+        else (
+            lambda i, a: print(f"  {freqs[i] / 1e6:9.3f} MHz: trying {a:.4g} UI", file=sys.stderr)
+        )
+    )
+    result = jtol(
+        cfg, freqs, target_ber=args.target_ber, resolution=args.resolution, progress=progress
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    plt = _pyplot()
+    ax = plot_jtol(result)
+    path = out / f"{Path(args.config).stem}_jtol.png"
+    ax.figure.savefig(path, dpi=110)
+    plt.close(ax.figure)
+    doc = {
+        "sigint_version": __version__,
+        "f_hz": result.f_hz.tolist(),
+        "amplitude_ui": result.amplitude_ui.tolist(),
+        "target_ber": result.target_ber,
+        "n_symbols": result.n_symbols,
+        "plot": str(path),
+    }
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(f"{'SJ MHz':>10}{'tolerated UI pk':>18}")
+        for f, a in zip(result.f_hz, result.amplitude_ui, strict=True):
+            print(f"{f / 1e6:>10.3f}{a:>18.4g}")
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_presets(args) -> int:
     """List the line-rate presets."""
     from .rates import preset_table
@@ -237,6 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="sigint-out", help="output folder for plots")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     p.set_defaults(func=cmd_channel)
+
+    p = sub.add_parser("jtol", help="jitter tolerance of a link config with [rx.cdr]")
+    p.add_argument("config", help="link config (TOML) with an [rx.cdr] table")
+    p.add_argument(
+        "--freqs", default="1e6,3e6,10e6,30e6,100e6,300e6,1e9", help="SJ frequencies, Hz"
+    )
+    p.add_argument("--target-ber", type=float, default=1e-4)
+    p.add_argument("--resolution", type=float, default=0.05, help="relative bisection width")
+    p.add_argument("--symbols", type=int, default=None, help="override sim.n_symbols per trial")
+    p.add_argument("--out", default="sigint-out")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_jtol)
 
     p = sub.add_parser("presets", help="list the line-rate presets")
     p.add_argument("--json", action="store_true")

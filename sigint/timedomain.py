@@ -143,7 +143,7 @@ class TimeDomainRun:
         self.aggressor_sources = [
             RandomBits(np.random.default_rng(s_)) for s_ in ss.spawn(len(link.aggressors))
         ]
-        (jitter_seed,) = ss.spawn(1)
+        jitter_seed, self.cdr_seed = ss.spawn(2)
         self.edges = EdgeJitter(cfg.tx.jitter, cfg.ui_s, np.random.default_rng(jitter_seed))
         self.last_level_v = 0.0
         pattern = cfg.tx.pattern
@@ -189,6 +189,7 @@ class TimeDomainRun:
                 self.levels_norm,
                 self.thresholds_norm,
                 equalizer,
+                rng_seed=self.cdr_seed,
             )
 
         self.precoder = Precoder(self.m) if cfg.tx.precoding else None
