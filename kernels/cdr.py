@@ -334,6 +334,7 @@ def receive_cdr(
     out_locked,
     out_z,
     out_fb,
+    dfe_limit=np.inf,
 ):
     """Clock recovery with the receive equaliser in the loop: FFE, DFE, slicer, detector.
 
@@ -412,6 +413,7 @@ def receive_cdr(
             n < adapt_until,
             ss_ffe,
             ss_dfe,
+            dfe_limit,
         )
         a = levels[d]
         e = 0.0

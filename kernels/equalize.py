@@ -1,5 +1,6 @@
 """The receive equaliser: T-spaced FFE, DFE and slicer, adapting by LMS or sign-sign LMS."""
 
+import numpy as np
 from numba import njit
 
 from ._config import JIT_OPTIONS
@@ -8,13 +9,26 @@ from .slicer import decide
 
 @njit(**JIT_OPTIONS)
 def equalize_step(
-    x, base, ffe, dfe, history, thresholds, levels, mu_ffe, mu_dfe, adapt, ss_ffe, ss_dfe
+    x,
+    base,
+    ffe,
+    dfe,
+    history,
+    thresholds,
+    levels,
+    mu_ffe,
+    mu_dfe,
+    adapt,
+    ss_ffe,
+    ss_dfe,
+    dfe_limit=np.inf,
 ):
     """One decision of the FFE + DFE + slicer, adapting the taps if ``adapt``.
 
     The FFE reads ``x[base + n_ffe − 1 − i]`` for tap i (the window ends at ``x[base + n_ffe −
     1]``, the latest sample); see :func:`equalize_slice` for the units and the update rules.
-    ``history`` shifts in the decided level. Returns ``(decision, z, feedback)``.
+    ``history`` shifts in the decided level; adapted DFE taps stay within ±``dfe_limit``.
+    Returns ``(decision, z, feedback)``.
     """
     n_ffe = ffe.shape[0]
     n_dfe = dfe.shape[0]
@@ -46,6 +60,7 @@ def equalize_step(
                     dfe[j] += mu_dfe * se * sh
                 else:
                     dfe[j] += mu_dfe * e * h
+                dfe[j] = min(max(dfe[j], -dfe_limit), dfe_limit)
     for j in range(n_dfe - 1, 0, -1):
         history[j] = history[j - 1]
     if n_dfe > 0:
@@ -73,6 +88,7 @@ def equalize_slice(
     trace,
     trace_every,
     count0,
+    dfe_limit=np.inf,
 ):
     """Equalise, slice and (optionally) adapt, one T-spaced sample per decision.
 
@@ -112,6 +128,8 @@ def equalize_slice(
     trace_every : int
     count0 : int
         Global index of this chunk's first decision.
+    dfe_limit : float
+        Adapted DFE taps are held within ±dfe_limit.
 
     Returns
     -------
@@ -128,7 +146,19 @@ def equalize_slice(
     n_trace = 0
     for k in range(n):
         d, z, fb = equalize_step(
-            x, k, ffe, dfe, history, thresholds, levels, mu_ffe, mu_dfe, k < n_adapt, ss_ffe, ss_dfe
+            x,
+            k,
+            ffe,
+            dfe,
+            history,
+            thresholds,
+            levels,
+            mu_ffe,
+            mu_dfe,
+            k < n_adapt,
+            ss_ffe,
+            ss_dfe,
+            dfe_limit,
         )
         decisions[k] = d
         z_out[k] = z

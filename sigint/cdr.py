@@ -444,7 +444,7 @@ class ClockRecovery:
             self.levels,
             self.params,
             self.state,
-            *self.equalizer,
+            *self.equalizer[:9],
             self._scratch,
             jitter,
             dec,
@@ -453,6 +453,7 @@ class ClockRecovery:
             locked,
             z,
             fb,
+            self.equalizer[9] if len(self.equalizer) > 9 else np.inf,
         )
         dec, sym, phase, locked = dec[:d], sym[:d], phase[:d], locked[:d]
         self.last_rows, self.last_row0 = buf, self._row0

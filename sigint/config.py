@@ -164,6 +164,22 @@ class RxConfig:
     freeze_after_symbols : int or None
         Freeze every adaptive equaliser after this many symbols. None: adapt during the
         warm-up only.
+    dfe_tap_limit : float or None
+        Largest |tap| each DFE tap may take (relative to the main cursor), as real DFEs and
+        the 802.3 COM b_max have; taps are clipped (zero-forcing) or held (while adapting).
+    detector : {"slicer", "mlse"}
+        Decide symbol by symbol, or by MLSE (Viterbi over ``mlse_memory`` post-cursors of the
+        equalised pulse; needs ``dfe_taps = 0``, the MLSE takes the DFE's place).
+    mlse_memory : int
+        Post-cursors the MLSE models (1 to 3).
+    vga_gain_db : float
+        Gain in front of the ADC.
+    adc_bits : int or None
+        Quantise the slicer-phase samples (before the DSP's FFE) with this many bits; None:
+        no ADC. Not with a CDR yet.
+    adc_full_scale_v : float or None
+        ADC full scale (±, V after the VGA). None: the signal's outer level plus 5 σ of
+        residual ISI and noise.
     cdr : CDRConfig or None
         Clock recovery (``[rx.cdr]``: Mueller–Müller or bang-bang, loop gains, phase
         interpolator, frequency offset, SSC, lock detector). None: sample at the pulse peak.
@@ -183,12 +199,19 @@ class RxConfig:
     dfe_adaptation: DfeAdaptation = "zero-forcing"
     dfe_step: float = 2e-3
     freeze_after_symbols: int | None = None
+    dfe_tap_limit: float | None = None
+    detector: Literal["slicer", "mlse"] = "slicer"
+    mlse_memory: int = 1
+    vga_gain_db: float = 0.0
+    adc_bits: int | None = None
+    adc_full_scale_v: float | None = None
     cdr: CDRConfig | None = None
 
     @property
     def ffe_in_dsp(self) -> bool:
-        """True when the FFE runs on samples in the receiver's DSP (not folded into the pulse)."""
-        return bool(self.ffe_taps) and self.ffe_adaptation != "fixed"
+        """True when the FFE runs on samples in the receiver's DSP (not folded into the pulse):
+        when it adapts, or when an ADC sits in front of it."""
+        return bool(self.ffe_taps) and (self.ffe_adaptation != "fixed" or self.adc_bits is not None)
 
     def __post_init__(self):
         if self.bandwidth_hz is not None:
@@ -246,6 +269,47 @@ class RxConfig:
             "ffe_adaptation",
             self.ffe_adaptation,
             "'fixed', or give ffe_taps to start from (their length sets the FFE span)",
+        )
+        if self.dfe_tap_limit is not None:
+            _check(
+                _finite(self.dfe_tap_limit) and self.dfe_tap_limit >= 0,
+                "dfe_tap_limit",
+                self.dfe_tap_limit,
+                "a non-negative tap limit (relative to the main cursor)",
+            )
+        _check(
+            self.detector == "slicer" or self.dfe_taps == 0,
+            "detector",
+            self.detector,
+            "'slicer', or set dfe_taps = 0 (the MLSE handles the post-cursors itself)",
+        )
+        _check(1 <= self.mlse_memory <= 3, "mlse_memory", self.mlse_memory, "1 to 3 post-cursors")
+        _check(
+            _finite(self.vga_gain_db) and -40 <= self.vga_gain_db <= 40,
+            "vga_gain_db",
+            self.vga_gain_db,
+            "a gain in dB between -40 and 40",
+        )
+        if self.adc_bits is not None:
+            _check(2 <= self.adc_bits <= 16, "adc_bits", self.adc_bits, "2 to 16 bits")
+            _check(
+                self.cdr is None,
+                "adc_bits",
+                self.adc_bits,
+                "no ADC together with a CDR (not supported yet)",
+            )
+        if self.adc_full_scale_v is not None:
+            _check(
+                _finite(self.adc_full_scale_v) and self.adc_full_scale_v > 0,
+                "adc_full_scale_v",
+                self.adc_full_scale_v,
+                "a positive full scale in volts",
+            )
+        _check(
+            self.detector == "slicer" or self.cdr is None,
+            "detector",
+            self.detector,
+            "'slicer' with a CDR (MLSE after the CDR is not supported yet)",
         )
         if self.freeze_after_symbols is not None:
             _check(

@@ -210,6 +210,9 @@ class Link:
         c = self.equalized_cursors(taps, n_pre) if self.cfg.rx.ffe_in_dsp else self.pulse.cursors()
         c0 = c[self.pulse.pre_ui]
         post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + n] / c0
+        limit = self.cfg.rx.dfe_tap_limit
+        if limit is not None:  # a real DFE's taps saturate; the residual stays as ISI
+            post = np.clip(post, -limit, limit)
         return np.concatenate([post, np.zeros(n - post.size)])
 
     def noise_sigma_v(self) -> float:

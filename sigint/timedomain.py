@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .adc import ADC
 from .cdr import ClockRecovery
 from .config import LinkConfig
 from .eye import EyeDiagram
@@ -34,6 +35,7 @@ from .kernels.cdr import sample_rows_at
 from .kernels.equalize import equalize_slice, filter_rows
 from .kernels.eye import accumulate_eye
 from .link import Link
+from .mlse import MLSEDetector
 from .results import LinkResult
 from .superpose import SuperposeMethod, Superposer
 from .symbols import Prbs, PrecodeDecoder, Precoder, RandomBits, demap_symbols, map_bits
@@ -165,12 +167,23 @@ class TimeDomainRun:
         self.mu_dfe = rx.dfe_step if dfe_adapts else 0.0
         self.ss_ffe = rx.ffe_adaptation == "sign-sign"
         self.ss_dfe = rx.dfe_adaptation == "sign-sign"
+        self.dfe_limit = np.inf if rx.dfe_tap_limit is None else rx.dfe_tap_limit
         adapts = ffe_adapts or dfe_adapts
         freeze = rx.freeze_after_symbols
         self.adapt_until = (cfg.sim.warmup_symbols if freeze is None else freeze) if adapts else 0
         self.trace_every = cfg.sim.tap_trace_every if adapts else 0
         # Decisions lag the rows by the pulse's pre-cursor span and the FFE's pre-cursor taps.
         self.latency = self.pre + self.n_pre
+        self.mlse = None
+        if rx.detector == "mlse":
+            cursors = link.equalized_cursors(*link.dsp_ffe()) if rx.ffe_in_dsp else None
+            cursors = pulse.cursors() if cursors is None else cursors
+            c0 = cursors[pulse.pre_ui]
+            post = cursors[pulse.pre_ui + 1 : pulse.pre_ui + 1 + rx.mlse_memory] / c0
+            channel = np.concatenate([[1.0], post, np.zeros(rx.mlse_memory - post.size)])
+            self.mlse = MLSEDetector(self.levels_norm, channel)
+        self.vga = 10 ** (rx.vga_gain_db / 20)
+        self.adc = None
         self.cdr = None
         if rx.cdr is not None:
             equalizer = (
@@ -212,6 +225,13 @@ class TimeDomainRun:
         )
         half = abs(self.scale_v) * (1 + _EYE_SPAN_MARGIN) + _EYE_SPAN_SIGMAS * sigma
         self.v_span = (-half, half)
+        if rx.adc_bits is not None:
+            # Default full scale: the outer level plus 5 σ of residual ISI and noise, as seen
+            # at the FFE input (the ADC sits before the DSP's FFE).
+            pre_sigma = np.sqrt(p_sym * np.sum(np.delete(pulse.cursors(), pulse.pre_ui) ** 2))
+            default_fs = (abs(pulse.main_cursor) * link.outer_level_v + 5 * pre_sigma) * self.vga
+            fs = rx.adc_full_scale_v if rx.adc_full_scale_v is not None else default_fs
+            self.adc = ADC(rx.adc_bits, fs)
 
     def _next_chunk(self, n: int, histories: list, rows: np.ndarray):
         """Draw the next ``n`` symbols (and every other stream) and superpose their waveform.
@@ -255,6 +275,8 @@ class TimeDomainRun:
         state = {}
         # Rows past the last symbol: the decisions' latency, and the CDR's look-ahead.
         lookahead = self.latency + (self.n_pre + 4 if self.cdr is not None else 0)
+        if self.mlse is not None:
+            lookahead += self.mlse.traceback
         total_rows = sim.n_symbols + lookahead
         total_rows += (-total_rows) % self.group
         rows = np.empty((sim.chunk_symbols, self.n_phases))
@@ -281,7 +303,10 @@ class TimeDomainRun:
                 tx_delay=np.zeros(lat, np.int8),
                 aligner=_Aligner(self.group),
             )
-        x_ext = np.concatenate([state["x_hist"], out[:, self.slicer_col] / self.scale_v])
+        x_v = out[:, self.slicer_col]
+        if self.adc is not None:  # VGA, then the ADC, then back to slicer volts
+            x_v = self.adc(x_v * self.vga) / self.vga
+        x_ext = np.concatenate([state["x_hist"], x_v / self.scale_v])
         state["x_hist"] = x_ext[x_ext.size - (n_ffe - 1) :]
         n_adapt = int(np.clip(self.adapt_until - done, 0, n))
         n_trace_max = n // self.trace_every + 1 if self.trace_every else 0
@@ -308,6 +333,7 @@ class TimeDomainRun:
             trace,
             self.trace_every,
             done,
+            self.dfe_limit,
         )
         tally.traces.append(trace[:n_trace])
         if n_ffe > 1:  # the slicer's waveform: the FFE (its current taps) over every phase
@@ -323,7 +349,6 @@ class TimeDomainRun:
         if lat:
             state["data_delay"] = np.concatenate([state["data_delay"], data])[n:]
             state["tx_delay"] = np.concatenate([state["tx_delay"], sent])[n:]
-        dec_data = self.decoder(dec) if self.decoder else dec
         g = g0 + np.arange(n)
         live = (g >= self.count_from) & (g < self.count_until)
         tally.add_levels(
@@ -332,6 +357,14 @@ class TimeDomainRun:
             out[live] if tally.hist is not None or tally.want_capture else None,
             fb[live] * self.scale_v,
         )
+        if self.mlse is not None:  # its decisions lag its input by the traceback depth
+            state.setdefault("mlse_data", np.zeros(0, np.int8))
+            state.setdefault("mlse_g0", g0)
+            pending = np.concatenate([state["mlse_data"], data_aligned])
+            dec = self.mlse(z)
+            g0, data_aligned = state["mlse_g0"], pending[: dec.size]
+            state["mlse_data"], state["mlse_g0"] = pending[dec.size :], g0 + dec.size
+        dec_data = self.decoder(dec) if self.decoder else dec
         ga, txa, deca = state["aligner"].push(g0, data_aligned, dec_data)
         k = ga + np.arange(txa.size)
         ok = (k >= self.count_from) & (k < self.count_until)

@@ -147,3 +147,81 @@ def test_adaptive_ffe_and_dfe_improve_on_the_fixed_dfe_and_then_freeze(mode):
     frozen = trace[51:]  # snapshots after the 50k-symbol adaptation stopped
     assert np.all(frozen == frozen[0])
     assert not np.all(trace[5] == trace[40])  # it did move while adapting
+
+
+def test_dfe_taps_respect_their_limit_zero_forcing_and_adapting():
+    free = simulate(_demo())
+    limited = simulate(_demo(**{"rx.dfe_tap_limit": 0.05}))
+    assert free.dfe_taps.max() > 0.05
+    assert np.abs(limited.dfe_taps).max() <= 0.05 + 1e-12
+    assert limited.snr_db < free.snr_db  # the clipped residual stays as ISI
+    adapted = simulate(
+        _demo(
+            **{"rx.dfe_tap_limit": 0.05, "rx.dfe_adaptation": "lms", "sim.warmup_symbols": 30_000}
+        )
+    )
+    assert np.abs(adapted.dfe_taps).max() <= 0.05 + 1e-12
+
+
+def test_lms_converges_to_the_mmse_solution():
+    from sigint.eqopt import solve_from_link
+    from sigint.link import Link
+
+    n_pre, n_post, n_dfe = 2, 4, 8
+    taps = np.zeros(n_pre + 1 + n_post)
+    taps[n_pre] = 1.0
+    cfg = _demo(
+        n=200_000,
+        **{
+            "rx.ffe_taps": tuple(taps),
+            "rx.ffe_cursor": n_pre,
+            "rx.ffe_adaptation": "lms",
+            "rx.dfe_adaptation": "lms",
+            "rx.dfe_taps": n_dfe,
+            "rx.ffe_step": 2e-4,
+            "rx.dfe_step": 2e-4,
+            "sim.warmup_symbols": 180_000,
+        },
+    )
+    link = Link(cfg)
+    mmse = solve_from_link(link, n_pre, n_post, n_dfe, "mmse", phase="peak")
+    lms = simulate(cfg)
+    # The DSP's taps act on samples over the (unequalised) main cursor: scale to compare.
+    lms_ffe = lms.ffe_taps / link.pulse.main_cursor
+    scale = lms_ffe[n_pre] / mmse.ffe_taps[n_pre]  # LMS is the biased MMSE: a common gain
+    assert scale == pytest.approx(1.0, abs=0.03)
+    # Post-cursor FFE taps overlap the DFE's span: the FFE and the DFE can trade them at
+    # almost no cost in MSE, so only the pre-cursor taps and the MSE itself are unique.
+    main = mmse.ffe_taps[n_pre]
+    assert np.allclose(lms_ffe[:n_pre] / scale / main, mmse.ffe_taps[:n_pre] / main, atol=0.01)
+    assert lms.snr_db == pytest.approx(mmse.snr_db, abs=0.3)
+
+
+def test_receive_cdr_with_its_loop_open_equals_the_fixed_phase_equaliser():
+    from sigint.kernels import cdr as k
+
+    rng = np.random.default_rng(9)
+    s, n = 8, 400
+    rows = np.ascontiguousarray(rng.choice(LEVELS, (n, 1)) + 0.1 * rng.standard_normal((n, s)))
+    ffe = np.array([0.05, 1.0, -0.1, 0.02])
+    n_pre = 1
+    dfe = np.array([0.1, -0.05])
+    params = np.zeros(k.N_PARAMS)  # Mueller-Müller, kp = ki = 0, no offset: φ stays 0
+    params[k.P_WINDOW], params[k.P_LOCK_WINDOWS] = 64, 2
+    state = np.zeros(k.N_STATE)
+    k.reset_cdr_state(state, 0.0)
+    pad = ffe.size - 1 - n_pre
+    buf = np.ascontiguousarray(np.vstack([np.zeros((pad, s)), rows]))
+    cap = n - n_pre - 1
+    out = [np.empty(cap, np.int8), np.empty(cap, np.int64), np.empty(cap), np.empty(cap, np.int8),
+           np.empty(cap), np.empty(cap)]  # fmt: skip
+    d = k.receive_cdr(
+        buf, -pad, THRESHOLDS, LEVELS, params, state, ffe.copy(), n_pre, dfe.copy(),
+        np.zeros(2), 0.0, 0.0, 0, False, False, np.zeros(8), np.zeros(cap), *out,
+    )  # fmt: skip
+    x = np.concatenate([np.zeros(pad), rows[:, s // 2]])
+    ref = _run_kernel(x[: d + ffe.size - 1], ffe, n_pre, dfe, 0.0, 0.0, 0, False, False)
+    assert d == cap
+    assert np.array_equal(out[0][:d], ref[0])
+    assert np.allclose(out[4][:d], ref[1], atol=1e-12)
+    assert np.array_equal(out[1][:d], np.arange(d))
