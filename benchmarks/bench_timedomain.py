@@ -15,6 +15,7 @@ time of the whole process (interpreter start, imports and compilation included).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -52,10 +53,12 @@ class Case:
     rate: str
     modulation: str
     eye: bool
+    rx: str = "fixed"  # "fixed", "adaptive" (LMS FFE + DFE), "cdr", "adaptive+cdr"
 
     @property
     def name(self) -> str:
-        return f"{self.rate} {self.modulation} eye {'on' if self.eye else 'off'}"
+        extra = "" if self.rx == "fixed" else f", {self.rx}"
+        return f"{self.rate} {self.modulation} eye {'on' if self.eye else 'off'}{extra}"
 
 
 CASES = (
@@ -63,7 +66,37 @@ CASES = (
     Case("224G", "PAM4", eye=False),
     Case("448G", "PAM6", eye=True),
     Case("448G", "PAM8", eye=True),
+    Case("224G", "PAM4", eye=False, rx="adaptive"),
+    Case("224G", "PAM4", eye=False, rx="cdr"),
+    Case("224G", "PAM4", eye=False, rx="adaptive+cdr"),
+    Case("224G", "PAM4", eye=True, rx="adaptive+cdr"),
 )
+
+
+def receiver_changes(rx: str, f_baud_hz: float, n_symbols: int) -> dict:
+    """Config changes for a receiver variant: a 7-tap LMS FFE with an LMS DFE, and/or a
+    Mueller-Müller CDR (20 MHz loop, 64-step phase interpolator, +100 ppm offset)."""
+    changes: dict = {}
+    if "adaptive" in rx:
+        changes.update(
+            {
+                "rx.ffe_taps": (0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0),
+                "rx.ffe_cursor": 2,
+                "rx.ffe_adaptation": "lms",
+                "rx.dfe_adaptation": "lms",
+                "rx.ffe_step": 5e-4,
+                "rx.dfe_step": 5e-4,
+                "sim.warmup_symbols": min(60_000, n_symbols // 2),
+            }
+        )
+    if "cdr" in rx:
+        from sigint.cdr import CDRConfig
+
+        changes["rx.cdr"] = CDRConfig.designed(
+            "mueller-muller", bandwidth_hz=20e6, damping=1.0, pd_gain=0.37,
+            f_baud_hz=f_baud_hz, freq_offset_ppm=100.0, pi_steps_per_ui=64,
+        )  # fmt: skip
+    return changes
 
 
 # ---------------------------------------------------------------- worker (inside the subprocess)
@@ -84,8 +117,13 @@ def _worker(case: Case, n_symbols: int) -> dict:
     from sigint.timedomain import simulate
 
     baseline = _maxrss_bytes()
-    cfg = demo_config(case.rate, case.modulation, n_symbols).replace(
-        **{"sim.samples_per_ui": SAMPLES_PER_UI, "sim.eye": case.eye}
+    cfg = demo_config(case.rate, case.modulation, n_symbols)
+    cfg = cfg.replace(
+        **{
+            "sim.samples_per_ui": SAMPLES_PER_UI,
+            "sim.eye": case.eye,
+            **receiver_changes(case.rx, cfg.f_baud_hz, n_symbols),
+        }
     )
     t0 = time.perf_counter()
     result = simulate(cfg)
@@ -112,7 +150,7 @@ def _run_once(case: Case, n_symbols: int, cache_dir: str) -> dict:
         "-m",
         "benchmarks.bench_timedomain",
         "--worker",
-        json.dumps({"rate": case.rate, "modulation": case.modulation, "eye": case.eye}),
+        json.dumps(dataclasses.asdict(case)),
         str(n_symbols),
     ]
     t0 = time.perf_counter()

@@ -30,7 +30,6 @@ from .cdr import ClockRecovery
 from .config import LinkConfig
 from .eye import EyeDiagram
 from .jitter import EdgeJitter, jitter_stream
-from .kernels import cdr as cdr_kernels
 from .kernels.cdr import sample_rows_at
 from .kernels.equalize import equalize_slice, filter_rows
 from .kernels.eye import accumulate_eye
@@ -389,8 +388,8 @@ class TimeDomainRun:
             state["row_delay"], state["sent_delay"] = row_data[n:], row_sent[n:]
         state["row_data"] = np.concatenate([state["row_data"], row_data[:n]])
         state["row_sent"] = np.concatenate([state["row_sent"], row_sent[:n]])
-        n_before = int(cr.state[cdr_kernels.S_N])
-        dec, sym_rows, phase, _locked = cr(out / self.scale_v)
+        out *= 1.0 / self.scale_v  # in place: the rows buffer is refilled every chunk
+        dec, sym_rows, phase, _locked = cr(out)
         z, fb = cr.last_z, cr.last_feedback
         if self.trace_every and dec.size:
             tally.traces.append(np.concatenate([self.ffe, self.dfe_taps])[None, :])
@@ -419,7 +418,6 @@ class TimeDomainRun:
         state["row_data"] = state["row_data"][cut:]
         state["row_sent"] = state["row_sent"][cut:]
         state["row0"] += cut
-        del n_before
 
 
 class _Tally:
