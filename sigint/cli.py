@@ -67,6 +67,14 @@ def _write_outputs(result, out_dir: Path, stem: str, formats: tuple[str, ...]) -
     for fmt in formats:
         if result.eye is not None:
             written.append(str(save_eye_plot(result, out_dir / f"{stem}.{fmt}")))
+    if result.tap_trace is not None and result.tap_trace.size:
+        from .plots import _pyplot, plot_taps
+
+        plt = _pyplot()
+        ax = plot_taps(result)
+        ax.figure.savefig(out_dir / f"{stem}_taps.png", dpi=110)
+        plt.close(ax.figure)
+        written.append(str(out_dir / f"{stem}_taps.png"))
     write_json_atomic(out_dir / f"{stem}.json", result.to_dict())
     written.append(str(out_dir / f"{stem}.json"))
     result.save_hdf5(out_dir / f"{stem}.h5")

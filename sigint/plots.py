@@ -94,3 +94,38 @@ def save_eye_plot(result: LinkResult, path: str | Path, title: str | None = None
     ax.figure.savefig(path, dpi=120)
     plt.close(ax.figure)
     return path
+
+
+def plot_taps(result: LinkResult, ax=None):
+    """Adaptive equaliser taps against symbols: how LMS converged, and where it froze.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if result.tap_trace is None or result.tap_trace.size == 0:
+        raise ValueError("the result has no tap trajectory: nothing adapted")
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
+    cfg = result.config
+    trace = result.tap_trace
+    n_ffe = 0 if result.ffe_taps is None else result.ffe_taps.size
+    every = cfg.sim.tap_trace_every
+    symbols = np.arange(trace.shape[0]) * every
+    for i in range(trace.shape[1]):
+        if i < n_ffe:
+            label = f"FFE {i - cfg.rx.ffe_cursor:+d}"
+            main = i == cfg.rx.ffe_cursor
+            ax.plot(symbols, trace[:, i], lw=1.6 if main else 1.0, label=label)
+        else:
+            ax.plot(symbols, trace[:, i], ls="--", lw=0.8, label=f"DFE {i - n_ffe + 1}")
+    freeze = cfg.rx.freeze_after_symbols
+    freeze = cfg.sim.warmup_symbols if freeze is None else freeze
+    ax.axvline(freeze, color="k", lw=0.6, ls=":", label="frozen")
+    ax.set_xlabel("symbol")
+    ax.set_ylabel("tap (normalised)")
+    ax.set_title(f"{result.label}: equaliser adaptation")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=3)
+    return ax

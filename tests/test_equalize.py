@@ -225,3 +225,24 @@ def test_receive_cdr_with_its_loop_open_equals_the_fixed_phase_equaliser():
     assert np.array_equal(out[0][:d], ref[0])
     assert np.allclose(out[4][:d], ref[1], atol=1e-12)
     assert np.array_equal(out[1][:d], np.arange(d))
+
+
+def test_tap_trajectories_are_plotted_by_the_cli(tmp_path, capsys):
+    from sigint.cli import main
+    from sigint.config import save_config
+
+    cfg = _demo(
+        n=30_000,
+        **{
+            "rx.ffe_taps": (0.0, 1.0, 0.0, 0.0),
+            "rx.ffe_cursor": 1,
+            "rx.ffe_adaptation": "sign-sign",
+            "rx.ffe_step": 2e-5,
+            "sim.warmup_symbols": 20_000,
+            "sim.tap_trace_every": 200,
+        },
+    )
+    save_config(cfg, tmp_path / "adaptive.toml")
+    assert main(["eye", str(tmp_path / "adaptive.toml"), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "adaptive_taps.png").stat().st_size > 0
+    assert "adaptive_taps.png" in capsys.readouterr().out
