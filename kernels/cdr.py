@@ -335,6 +335,8 @@ def receive_cdr(
     out_z,
     out_fb,
     dfe_limit=np.inf,
+    ffe_mask=None,
+    dfe_mask=None,
 ):
     """Clock recovery with the receive equaliser in the loop: FFE, DFE, slicer, detector.
 
@@ -414,6 +416,8 @@ def receive_cdr(
             ss_ffe,
             ss_dfe,
             dfe_limit,
+            ffe_mask,
+            dfe_mask,
         )
         a = levels[d]
         e = 0.0

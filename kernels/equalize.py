@@ -22,12 +22,16 @@ def equalize_step(
     ss_ffe,
     ss_dfe,
     dfe_limit=np.inf,
+    ffe_mask=None,
+    dfe_mask=None,
 ):
     """One decision of the FFE + DFE + slicer, adapting the taps if ``adapt``.
 
     The FFE reads ``x[base + n_ffe − 1 − i]`` for tap i (the window ends at ``x[base + n_ffe −
     1]``, the latest sample); see :func:`equalize_slice` for the units and the update rules.
     ``history`` shifts in the decided level; adapted DFE taps stay within ±``dfe_limit``.
+    ``ffe_mask``/``dfe_mask`` (int8, optional) mark the taps that exist: floating taps and
+    floating DFE groups sit in a longer span with the others held at zero and never adapted.
     Returns ``(decision, z, feedback)``.
     """
     n_ffe = ffe.shape[0]
@@ -46,6 +50,8 @@ def equalize_step(
         se = 1.0 if e > 0 else (-1.0 if e < 0 else 0.0)
         if mu_ffe != 0.0:
             for i in range(n_ffe):
+                if ffe_mask is not None and ffe_mask[i] == 0:
+                    continue
                 xi = x[base + n_ffe - 1 - i]
                 if ss_ffe:
                     sx = 1.0 if xi > 0 else (-1.0 if xi < 0 else 0.0)
@@ -54,6 +60,8 @@ def equalize_step(
                     ffe[i] -= mu_ffe * e * xi
         if mu_dfe != 0.0:
             for j in range(n_dfe):
+                if dfe_mask is not None and dfe_mask[j] == 0:
+                    continue
                 h = history[j]
                 if ss_dfe:
                     sh = 1.0 if h > 0 else (-1.0 if h < 0 else 0.0)
@@ -89,6 +97,8 @@ def equalize_slice(
     trace_every,
     count0,
     dfe_limit=np.inf,
+    ffe_mask=None,
+    dfe_mask=None,
 ):
     """Equalise, slice and (optionally) adapt, one T-spaced sample per decision.
 
@@ -130,6 +140,8 @@ def equalize_slice(
         Global index of this chunk's first decision.
     dfe_limit : float
         Adapted DFE taps are held within ±dfe_limit.
+    ffe_mask, dfe_mask : int8 arrays or None
+        Taps that exist (see :func:`equalize_step`); None: all.
 
     Returns
     -------
@@ -159,6 +171,8 @@ def equalize_slice(
             ss_ffe,
             ss_dfe,
             dfe_limit,
+            ffe_mask,
+            dfe_mask,
         )
         decisions[k] = d
         z_out[k] = z

@@ -453,7 +453,7 @@ class ClockRecovery:
             locked,
             z,
             fb,
-            self.equalizer[9] if len(self.equalizer) > 9 else np.inf,
+            *(self.equalizer[9:12] if len(self.equalizer) > 9 else (np.inf, None, None)),
         )
         dec, sym, phase, locked = dec[:d], sym[:d], phase[:d], locked[:d]
         self.last_rows, self.last_row0 = buf, self._row0

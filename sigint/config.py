@@ -167,6 +167,15 @@ class RxConfig:
     dfe_tap_limit : float or None
         Largest |tap| each DFE tap may take (relative to the main cursor), as real DFEs and
         the 802.3 COM b_max have; taps are clipped (zero-forcing) or held (while adapting).
+    dfe_floating_groups, dfe_floating_group_taps : int
+        Floating DFE tap groups (as 802.3ck COM's): this many groups of this many taps, each
+        placed where the post-cursors beyond the fixed ``dfe_taps`` are strongest (reflections),
+        within ``dfe_floating_span_ui``.
+    dfe_floating_span_ui : int
+        How far (UI after the cursor) floating groups may sit.
+    ffe_floating_taps : tuple of int
+        Extra Rx FFE taps at these post-cursor positions (UI after the main tap, beyond the
+        contiguous taps), e.g. on a reflection; the FFE then runs in the DSP.
     detector : {"slicer", "mlse"}
         Decide symbol by symbol, or by MLSE (Viterbi over ``mlse_memory`` post-cursors of the
         equalised pulse; needs ``dfe_taps = 0``, the MLSE takes the DFE's place).
@@ -200,6 +209,10 @@ class RxConfig:
     dfe_step: float = 2e-3
     freeze_after_symbols: int | None = None
     dfe_tap_limit: float | None = None
+    dfe_floating_groups: int = 0
+    dfe_floating_group_taps: int = 0
+    dfe_floating_span_ui: int = 0
+    ffe_floating_taps: tuple[int, ...] = ()
     detector: Literal["slicer", "mlse"] = "slicer"
     mlse_memory: int = 1
     vga_gain_db: float = 0.0
@@ -211,7 +224,11 @@ class RxConfig:
     def ffe_in_dsp(self) -> bool:
         """True when the FFE runs on samples in the receiver's DSP (not folded into the pulse):
         when it adapts, or when an ADC sits in front of it."""
-        return bool(self.ffe_taps) and (self.ffe_adaptation != "fixed" or self.adc_bits is not None)
+        return bool(self.ffe_taps) and (
+            self.ffe_adaptation != "fixed"
+            or self.adc_bits is not None
+            or bool(self.ffe_floating_taps)
+        )
 
     def __post_init__(self):
         if self.bandwidth_hz is not None:
@@ -282,6 +299,36 @@ class RxConfig:
             "detector",
             self.detector,
             "'slicer', or set dfe_taps = 0 (the MLSE handles the post-cursors itself)",
+        )
+        _check(
+            0 <= self.dfe_floating_groups <= 8,
+            "dfe_floating_groups",
+            self.dfe_floating_groups,
+            "0 to 8 groups",
+        )
+        if self.dfe_floating_groups:
+            need = self.dfe_taps + self.dfe_floating_groups * self.dfe_floating_group_taps
+            _check(
+                1 <= self.dfe_floating_group_taps <= 32,
+                "dfe_floating_group_taps",
+                self.dfe_floating_group_taps,
+                "1 to 32 taps per floating group",
+            )
+            _check(
+                need <= self.dfe_floating_span_ui <= 512,
+                "dfe_floating_span_ui",
+                self.dfe_floating_span_ui,
+                f"a span from {need} (fixed taps + groups) to 512 UI",
+            )
+        n_post_ffe = len(self.ffe_taps) - 1 - self.ffe_cursor
+        _check(
+            all(n_post_ffe < d <= 256 for d in self.ffe_floating_taps)
+            and len(set(self.ffe_floating_taps)) == len(self.ffe_floating_taps)
+            and (not self.ffe_floating_taps or bool(self.ffe_taps)),
+            "ffe_floating_taps",
+            self.ffe_floating_taps,
+            f"distinct post-cursor positions beyond the contiguous taps ({n_post_ffe}) up to "
+            "256 UI, with ffe_taps given",
         )
         _check(1 <= self.mlse_memory <= 3, "mlse_memory", self.mlse_memory, "1 to 3 post-cursors")
         _check(

@@ -176,7 +176,57 @@ class Link:
         rx = self.cfg.rx
         if not rx.ffe_in_dsp:
             return np.ones(1), 0
-        return np.asarray(rx.ffe_taps, dtype=float), rx.ffe_cursor
+        taps = np.asarray(rx.ffe_taps, dtype=float)
+        if rx.ffe_floating_taps:  # floating taps extend the span; they start at zero
+            span = rx.ffe_cursor + 1 + max(rx.ffe_floating_taps)
+            taps = np.concatenate([taps, np.zeros(span - taps.size)])
+        return taps, rx.ffe_cursor
+
+    def dsp_ffe_mask(self) -> np.ndarray | None:
+        """Which taps of :meth:`dsp_ffe` exist (int8), or None when all do."""
+        rx = self.cfg.rx
+        if not (rx.ffe_in_dsp and rx.ffe_floating_taps):
+            return None
+        mask = np.zeros(self.dsp_ffe()[0].size, np.int8)
+        mask[: len(rx.ffe_taps)] = 1
+        for d in rx.ffe_floating_taps:
+            mask[rx.ffe_cursor + d] = 1
+        return mask
+
+    def dfe_mask(self) -> np.ndarray | None:
+        """Which DFE taps exist (int8 over the DFE span), or None for a contiguous DFE.
+
+        Floating groups go, one at a time, where the equalised post-cursors beyond the fixed
+        taps carry the most energy (the reflections a floating DFE is for), without overlap.
+        """
+        rx = self.cfg.rx
+        if not rx.dfe_floating_groups:
+            return None
+        span, k = rx.dfe_floating_span_ui, rx.dfe_floating_group_taps
+        c = self._equalized_for_dfe()
+        post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + span]
+        energy = np.concatenate([post, np.zeros(span - post.size)]) ** 2
+        mask = np.zeros(span, np.int8)
+        mask[: rx.dfe_taps] = 1
+        for _ in range(rx.dfe_floating_groups):
+            sums = np.convolve(energy, np.ones(k), "valid")  # window starting at each tap
+            free = np.array([not mask[i : i + k].any() for i in range(sums.size)])
+            if not free.any():
+                break
+            start = int(np.argmax(np.where(free, sums, -1.0)))
+            mask[start : start + k] = 1
+        return mask
+
+    def _equalized_for_dfe(self) -> np.ndarray:
+        if self.cfg.rx.ffe_in_dsp:
+            return self.equalized_cursors(*self.dsp_ffe())
+        return self.pulse.cursors()
+
+    @property
+    def dfe_span(self) -> int:
+        """Length of the DFE tap array (the floating span, or the number of taps)."""
+        rx = self.cfg.rx
+        return rx.dfe_floating_span_ui if rx.dfe_floating_groups else rx.dfe_taps
 
     @property
     def slicer_main_cursor(self) -> float:
@@ -204,16 +254,18 @@ class Link:
         return out
 
     def dfe_zero_forcing_taps(self) -> np.ndarray:
-        """DFE taps that cancel the first post-cursors of the equalised pulse (unit cursor)."""
-        n = self.cfg.rx.dfe_taps
-        taps, n_pre = self.dsp_ffe()
-        c = self.equalized_cursors(taps, n_pre) if self.cfg.rx.ffe_in_dsp else self.pulse.cursors()
+        """DFE taps that cancel the post-cursors of the equalised pulse they cover (unit
+        cursor): the first ``dfe_taps`` and those of any floating groups."""
+        n = self.dfe_span
+        c = self._equalized_for_dfe()
         c0 = c[self.pulse.pre_ui]
         post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + n] / c0
         limit = self.cfg.rx.dfe_tap_limit
         if limit is not None:  # a real DFE's taps saturate; the residual stays as ISI
             post = np.clip(post, -limit, limit)
-        return np.concatenate([post, np.zeros(n - post.size)])
+        taps = np.concatenate([post, np.zeros(n - post.size)])
+        mask = self.dfe_mask()
+        return taps if mask is None else taps * mask
 
     def noise_sigma_v(self) -> float:
         """Predicted RMS Rx noise at the slicer (after the FFE, folded or in the DSP), V."""

@@ -155,7 +155,9 @@ class TimeDomainRun:
         self.sigma_tx = link.tx_noise_sigma_v()
 
         rx = cfg.rx
-        n_dfe = rx.dfe_taps
+        n_dfe = link.dfe_span
+        self.dfe_mask = link.dfe_mask()
+        self.ffe_mask = link.dsp_ffe_mask()
         dfe_adapts = rx.dfe_adaptation != "zero-forcing"
         ffe_adapts = rx.ffe_in_dsp and rx.ffe_adaptation != "fixed"
         self.ffe, self.n_pre = link.dsp_ffe()
@@ -195,6 +197,9 @@ class TimeDomainRun:
                 self.adapt_until,
                 self.ss_ffe,
                 self.ss_dfe,
+                self.dfe_limit,
+                self.ffe_mask,
+                self.dfe_mask,
             )
             self.cdr = ClockRecovery(
                 dataclasses.replace(rx.cdr, f_baud_hz=cfg.f_baud_hz),
@@ -215,9 +220,11 @@ class TimeDomainRun:
 
         # Residual ISI at the slicer: every cursor but the main one and those the DFE cancels.
         cursors = link.equalized_cursors(*link.dsp_ffe()) if rx.ffe_in_dsp else pulse.cursors()
-        isi = np.delete(
-            cursors, np.arange(pulse.pre_ui, min(pulse.pre_ui + 1 + n_dfe, cursors.size))
-        )
+        cancelled = np.arange(n_dfe + 1)
+        if self.dfe_mask is not None:
+            cancelled = np.concatenate([[0], 1 + np.flatnonzero(self.dfe_mask)])
+        cancelled = pulse.pre_ui + cancelled
+        isi = np.delete(cursors, cancelled[cancelled < cursors.size])
         p_sym = float(np.mean(link.levels_v**2))
         sigma = np.sqrt(
             p_sym * np.sum(isi**2) + link.noise_sigma_v() ** 2 + (self.sigma_tx * abs(self.h0)) ** 2
@@ -333,6 +340,8 @@ class TimeDomainRun:
             self.trace_every,
             done,
             self.dfe_limit,
+            self.ffe_mask,
+            self.dfe_mask,
         )
         tally.traces.append(trace[:n_trace])
         if n_ffe > 1:  # the slicer's waveform: the FFE (its current taps) over every phase

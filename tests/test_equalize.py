@@ -246,3 +246,50 @@ def test_tap_trajectories_are_plotted_by_the_cli(tmp_path, capsys):
     assert main(["eye", str(tmp_path / "adaptive.toml"), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "adaptive_taps.png").stat().st_size > 0
     assert "adaptive_taps.png" in capsys.readouterr().out
+
+
+def test_floating_dfe_groups_sit_on_the_strongest_post_cursors_and_cancel_them():
+    from sigint.link import Link
+
+    cfg = _demo(
+        **{
+            "rx.dfe_taps": 4,
+            "rx.dfe_floating_groups": 2,
+            "rx.dfe_floating_group_taps": 3,
+            "rx.dfe_floating_span_ui": 40,
+        }
+    )
+    link = Link(cfg)
+    mask = link.dfe_mask()
+    assert mask.size == 40 and mask.sum() == 4 + 2 * 3
+    assert np.all(mask[:4] == 1)
+    post = link.pulse.cursors()[link.pulse.pre_ui + 1 : link.pulse.pre_ui + 41]
+    energy = post[4:] ** 2
+    chosen = energy[mask[4:] == 1].sum()
+    # no other 6 free positions in two windows of 3 could carry more than the chosen ones
+    assert chosen >= np.sort(energy)[-6:].sum() * 0.6
+    floating = simulate(cfg)
+    fixed_only = simulate(_demo(**{"rx.dfe_taps": 4}))
+    assert floating.snr_db > fixed_only.snr_db
+    assert np.all(floating.dfe_taps[mask == 0] == 0)
+
+
+def test_floating_ffe_taps_exist_only_where_asked_and_adapt():
+    cfg = _demo(
+        n=80_000,
+        **{
+            "rx.ffe_taps": (0.0, 1.0, 0.0),
+            "rx.ffe_cursor": 1,
+            "rx.ffe_floating_taps": (6, 9),
+            "rx.ffe_adaptation": "lms",
+            "rx.ffe_step": 5e-4,
+            "sim.warmup_symbols": 60_000,
+        },
+    )
+    result = simulate(cfg)
+    taps = result.ffe_taps
+    assert taps.size == 1 + 1 + 9
+    present = np.zeros(taps.size, bool)
+    present[[0, 1, 2, 1 + 6, 1 + 9]] = True
+    assert np.all(taps[~present] == 0)
+    assert np.all(taps[[7, 10]] != 0)
