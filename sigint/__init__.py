@@ -13,6 +13,9 @@ True
 """
 
 from ._version import __version__
+from .adc import ADC
+from .bounds import mmse_le_snr_db, salz_mmse_dfe_snr_db
+from .cdr import CDRConfig, CDRReport, ClockRecovery
 from .channel import build_channel, touchstone_block
 from .channel_report import ChannelReport, channel_report
 from .channels.mixedmode import PortMap, detect_port_map, differential, mixed_mode
@@ -36,11 +39,15 @@ from .config import (
     save_config,
 )
 from .demo import demo_config, demo_configs
+from .eqopt import search_ctle_txffe, solve_ffe_dfe, solve_from_link
 from .errors import ConfigError, SigintError
 from .eye import EyeDiagram
+from .jitter import JitterConfig
+from .jtol import JtolResult, jtol, plot_jtol
 from .link import Link
+from .mlse import MLSEDetector
 from .modulation import Modulation
-from .plots import plot_eye, save_eye_plot
+from .plots import plot_eye, plot_taps, save_eye_plot
 from .pulse import PulseResponse
 from .rates import RATE_PRESETS, rate_preset
 from .results import LinkResult
@@ -49,16 +56,23 @@ from .theory import ber_gray, clopper_pearson, required_snr_db, ser_pam
 from .timedomain import simulate
 
 __all__ = [
+    "ADC",
     "RATE_PRESETS",
     "AggressorConfig",
+    "CDRConfig",
+    "CDRReport",
     "ChannelConfig",
     "ChannelReport",
+    "ClockRecovery",
     "ConfigError",
     "ConnectorSegment",
     "EyeDiagram",
+    "JitterConfig",
+    "JtolResult",
     "Link",
     "LinkConfig",
     "LinkResult",
+    "MLSEDetector",
     "Modulation",
     "Network",
     "PackageSegment",
@@ -89,17 +103,25 @@ __all__ = [
     "detect_port_map",
     "differential",
     "dumps_config",
+    "jtol",
     "load_config",
     "map_bits",
     "mixed_mode",
+    "mmse_le_snr_db",
     "plot_eye",
+    "plot_jtol",
+    "plot_taps",
     "rate_preset",
     "read_touchstone",
     "required_snr_db",
+    "salz_mmse_dfe_snr_db",
     "save_config",
     "save_eye_plot",
+    "search_ctle_txffe",
     "ser_pam",
     "simulate",
+    "solve_ffe_dfe",
+    "solve_from_link",
     "touchstone_block",
     "write_touchstone",
 ]

@@ -129,7 +129,7 @@ class Link:
         """An aggressor's pulse at the victim's slicer, cut on the victim's sample phase."""
         cfg = self.cfg
         s = cfg.sim.samples_per_ui
-        coupling = self._coupling(agg, f)
+        coupling = self.coupling(agg, f)
         if agg.ffe_taps is not None:
             taps, cursor = agg.ffe_taps, agg.ffe_cursor
         elif agg.kind == "fext":
@@ -147,7 +147,7 @@ class Link:
         swing = cfg.tx.swing_vppd if agg.swing_vppd is None else agg.swing_vppd
         return AggressorPulse(samples, self.modulation.levels_v(swing, cfg.tx.rlm), agg)
 
-    def _coupling(self, agg, f) -> np.ndarray:
+    def coupling(self, agg, f) -> np.ndarray:
         """The aggressor's coupling transfer function (Tx pair to the victim's Rx pair)."""
         if agg.level_db is not None:
             return parametric_coupling(
