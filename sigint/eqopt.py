@@ -502,9 +502,7 @@ def search_ctle_txffe(
     sigma_tx = link.tx_noise_sigma_v()
     var_j = jitter_variance_ui2(cfg.tx.jitter if jitter == "config" else jitter)
     n0 = cfg.rx.noise_density_v2_hz
-    aggs = [
-        (a, link.coupling(a.config, f), float(np.mean(a.levels_v**2))) for a in link.aggressors
-    ]
+    aggs = [(a, link.coupling(a.config, f), float(np.mean(a.levels_v**2))) for a in link.aggressors]
     n_pre, n_post = rx_ffe
 
     tx_sets = []

@@ -203,7 +203,7 @@ class Link:
         if not rx.dfe_floating_groups:
             return None
         span, k = rx.dfe_floating_span_ui, rx.dfe_floating_group_taps
-        c = self._equalized_for_dfe()
+        c = self.slicer_cursors()
         post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + span]
         energy = np.concatenate([post, np.zeros(span - post.size)]) ** 2
         mask = np.zeros(span, np.int8)
@@ -217,7 +217,9 @@ class Link:
             mask[start : start + k] = 1
         return mask
 
-    def _equalized_for_dfe(self) -> np.ndarray:
+    def slicer_cursors(self) -> np.ndarray:
+        """T-spaced cursors at the slicer: after the FFE, folded or in the DSP (index
+        ``pulse.pre_ui`` is the main cursor)."""
         if self.cfg.rx.ffe_in_dsp:
             return self.equalized_cursors(*self.dsp_ffe())
         return self.pulse.cursors()
@@ -257,7 +259,7 @@ class Link:
         """DFE taps that cancel the post-cursors of the equalised pulse they cover (unit
         cursor): the first ``dfe_taps`` and those of any floating groups."""
         n = self.dfe_span
-        c = self._equalized_for_dfe()
+        c = self.slicer_cursors()
         c0 = c[self.pulse.pre_ui]
         post = c[self.pulse.pre_ui + 1 : self.pulse.pre_ui + 1 + n] / c0
         limit = self.cfg.rx.dfe_tap_limit

@@ -177,8 +177,7 @@ class TimeDomainRun:
         self.latency = self.pre + self.n_pre
         self.mlse = None
         if rx.detector == "mlse":
-            cursors = link.equalized_cursors(*link.dsp_ffe()) if rx.ffe_in_dsp else None
-            cursors = pulse.cursors() if cursors is None else cursors
+            cursors = link.slicer_cursors()
             c0 = cursors[pulse.pre_ui]
             post = cursors[pulse.pre_ui + 1 : pulse.pre_ui + 1 + rx.mlse_memory] / c0
             channel = np.concatenate([[1.0], post, np.zeros(rx.mlse_memory - post.size)])
@@ -219,7 +218,7 @@ class TimeDomainRun:
         self.count_until = cfg.sim.n_symbols
 
         # Residual ISI at the slicer: every cursor but the main one and those the DFE cancels.
-        cursors = link.equalized_cursors(*link.dsp_ffe()) if rx.ffe_in_dsp else pulse.cursors()
+        cursors = link.slicer_cursors()
         cancelled = np.arange(n_dfe + 1)
         if self.dfe_mask is not None:
             cancelled = np.concatenate([[0], 1 + np.flatnonzero(self.dfe_mask)])
@@ -232,9 +231,14 @@ class TimeDomainRun:
         half = abs(self.scale_v) * (1 + _EYE_SPAN_MARGIN) + _EYE_SPAN_SIGMAS * sigma
         self.v_span = (-half, half)
         if rx.adc_bits is not None:
-            # Default full scale: the outer level plus 5 σ of residual ISI and noise, as seen
-            # at the FFE input (the ADC sits before the DSP's FFE).
-            pre_sigma = np.sqrt(p_sym * np.sum(np.delete(pulse.cursors(), pulse.pre_ui) ** 2))
+            # Default full scale: the outer level plus 5 σ of ISI and noise, as seen at the
+            # FFE input (the ADC sits before the DSP's FFE).
+            noise_in = link.noise.sigma_v(rx.noise_density_v2_hz, self.centre)
+            pre_sigma = np.sqrt(
+                p_sym * np.sum(np.delete(pulse.cursors(), pulse.pre_ui) ** 2)
+                + noise_in**2
+                + (self.sigma_tx * abs(pulse.main_cursor)) ** 2
+            )
             default_fs = (abs(pulse.main_cursor) * link.outer_level_v + 5 * pre_sigma) * self.vga
             fs = rx.adc_full_scale_v if rx.adc_full_scale_v is not None else default_fs
             self.adc = ADC(rx.adc_bits, fs)
