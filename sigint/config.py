@@ -142,6 +142,14 @@ class RxConfig:
     ctle_zeros_hz, ctle_poles_hz : tuple of float
         Real zero and pole frequencies, Hz; H = g·Π(1 + s/ωz)/Π(1 + s/ωp). At least as many
         poles as zeros.
+    ctle_g_dc_db : float or None
+        Set it to use the IEEE 802.3 two-stage CTLE (93A-22) instead of the pole-zero list:
+        the first stage's DC gain g_DC (0 … −20 dB in 802.3ck).
+    ctle_g_dc2_db : float
+        Second stage's DC gain g_DC2 (the low-frequency shelf, 0 … −6 dB in 802.3ck).
+    ctle_fz_hz, ctle_fp1_hz, ctle_fp2_hz, ctle_flf_hz : float or None
+        93A-22 zero and poles; None takes the 802.3ck relations f_z = f_p1 = f_b/2.5,
+        f_p2 = f_b, f_LF = f_b/80.
     ffe_taps : tuple of float
         T-spaced Rx FFE taps (empty: none); with adaptation, the starting taps (their length
         and ``ffe_cursor`` set the pre/post-cursor counts).
@@ -200,6 +208,12 @@ class RxConfig:
     ctle_dc_gain_db: float = 0.0
     ctle_zeros_hz: tuple[float, ...] = ()
     ctle_poles_hz: tuple[float, ...] = ()
+    ctle_g_dc_db: float | None = None
+    ctle_g_dc2_db: float = 0.0
+    ctle_fz_hz: float | None = None
+    ctle_fp1_hz: float | None = None
+    ctle_fp2_hz: float | None = None
+    ctle_flf_hz: float | None = None
     ffe_taps: tuple[float, ...] = ()
     ffe_cursor: int = 0
     ffe_adaptation: FfeAdaptation = "fixed"
@@ -258,6 +272,29 @@ class RxConfig:
                 values,
                 "positive frequencies in Hz",
             )
+        if self.ctle_g_dc_db is not None:
+            _check(
+                _finite(self.ctle_g_dc_db) and -40 <= self.ctle_g_dc_db <= 20,
+                "ctle_g_dc_db",
+                self.ctle_g_dc_db,
+                "a 93A first-stage DC gain in dB between -40 and 20",
+            )
+            _check(
+                not self.ctle_zeros_hz and not self.ctle_poles_hz,
+                "ctle_g_dc_db",
+                self.ctle_g_dc_db,
+                "either the 93A CTLE (ctle_g_dc_db …) or a pole-zero list, not both",
+            )
+        _check(
+            _finite(self.ctle_g_dc2_db) and -40 <= self.ctle_g_dc2_db <= 20,
+            "ctle_g_dc2_db",
+            self.ctle_g_dc2_db,
+            "a 93A second-stage DC gain in dB between -40 and 20",
+        )
+        for name in ("ctle_fz_hz", "ctle_fp1_hz", "ctle_fp2_hz", "ctle_flf_hz"):
+            value = getattr(self, name)
+            if value is not None:
+                _check(_finite(value) and value > 0, name, value, "a positive frequency in Hz")
         _check(
             len(self.ctle_poles_hz) >= len(self.ctle_zeros_hz),
             "ctle_poles_hz",

@@ -26,21 +26,13 @@ CABLE_AWG = 26
 
 
 def ctle_93a(f_baud_hz: float, g_dc_db: float, g_dc2_db: float = -3.0) -> dict:
-    """Pole-zero form of the IEEE 802.3 93A-22 two-stage CTLE (802.3ck frequencies).
+    """Rx config fields of the IEEE 802.3 93A-22 two-stage CTLE at 802.3ck frequencies.
 
-    Stage 1: (g + jf/f_z)/((1 + jf/f_p1)(1 + jf/f_p2)) with f_z = f_p1 = f_b/2.5, f_p2 = f_b;
-    stage 2: (g2 + jf/f_LF)/(1 + jf/f_LF), f_LF = f_b/80. A zero written (g + jf/f_z) is
-    g·(1 + jf/(g·f_z)), so the zeros sit at g·f_z and g2·f_LF.
+    ``f_baud_hz`` is accepted for symmetry with the rate presets; the 802.3ck relations
+    (f_z = f_p1 = f_b/2.5, f_p2 = f_b, f_LF = f_b/80) follow the link's baud rate.
     """
-    g1 = 10 ** (g_dc_db / 20)
-    g2 = 10 ** (g_dc2_db / 20)
-    f_z = f_p1 = f_baud_hz / 2.5
-    f_lf = f_baud_hz / 80
-    return {
-        "ctle_dc_gain_db": g_dc_db + g_dc2_db,
-        "ctle_zeros_hz": (g1 * f_z, g2 * f_lf),
-        "ctle_poles_hz": (f_p1, f_baud_hz, f_lf),
-    }
+    del f_baud_hz
+    return {"ctle_g_dc_db": g_dc_db, "ctle_g_dc2_db": g_dc2_db}
 
 
 def demo_config(rate: str, modulation: str, n_symbols: int = 200_000, seed: int = 1) -> LinkConfig:

@@ -461,7 +461,7 @@ def search_ctle_txffe(
         The link; its channel, Tx edge, Rx bandwidth, noise, Tx noise, crosstalk and jitter
         are kept, its CTLE, Tx FFE and Rx FFE replaced by each candidate.
     g_dc_db, g_dc2_db : sequence of float
-        CTLE gains (:func:`sigint.demo.ctle_93a`).
+        CTLE gains (the 802.3ck 93A-22 family, :func:`sigint.filters.ctle_93a`).
     tx_pre, tx_post : sequence
         Tx pre- and post-cursor values; each a float (one tap) or a tuple (c(−k)..c(−1),
         c(1)..c(k)). c(0) = 1 − Σ|c|; candidates with c(0) ≤ ``c0_min`` are skipped.
@@ -486,7 +486,6 @@ def search_ctle_txffe(
     224G PAM4 link, 4096-UI window, 21 × 7 × 5 × 3 = 2205 candidates, 1-tap DFE): ~750
     candidates/s with a 16-tap Rx FFE (2.9 s), ~550/s with 64 taps (4.0 s).
     """
-    from .demo import ctle_93a
     from .link import Link
 
     t0 = time.perf_counter()
@@ -523,7 +522,8 @@ def search_ctle_txffe(
 
     table = []
     for g1, g2 in product(g_dc_db, g_dc2_db):
-        h_rx = front * filters.pole_zero(f, **_ctle_args(ctle_93a(cfg.f_baud_hz, g1, g2)))
+        fb = cfg.f_baud_hz
+        h_rx = front * filters.ctle_93a(f, g1, g2, fb / 2.5, fb / 2.5, fb, fb / 80)
         base = np.fft.irfft(common_tx * link.channel.s21 * h_rx).reshape(-1, s)
         n_ui = base.shape[0]
         _, lo, hi = _significant_rows(base)
@@ -601,11 +601,3 @@ def search_ctle_txffe(
         elapsed_s=elapsed,
         candidates_per_s=len(table) / elapsed,
     )
-
-
-def _ctle_args(d: dict) -> dict:
-    return {
-        "dc_gain_db": d["ctle_dc_gain_db"],
-        "zeros_hz": d["ctle_zeros_hz"],
-        "poles_hz": d["ctle_poles_hz"],
-    }

@@ -41,6 +41,31 @@ def pole_zero(f_hz, dc_gain_db: float, zeros_hz=(), poles_hz=()):
     return h
 
 
+def ctle_93a(
+    f_hz,
+    g_dc_db: float,
+    g_dc2_db: float,
+    f_z_hz: float,
+    f_p1_hz: float,
+    f_p2_hz: float,
+    f_lf_hz: float,
+):
+    """The IEEE 802.3 two-stage CTLE (Annex 93A, eq. 93A-22).
+
+    H(f) = [10^(g_DC/20) + jf/f_z] / [(1 + jf/f_p1)(1 + jf/f_p2)]
+           × [10^(g_DC2/20) + jf/f_LF] / [1 + jf/f_LF]
+
+    Causal and minimum phase; its DC gain is g_DC·g_DC2 and the first stage peaks towards
+    f_p1 by −g_DC dB.
+    """
+    f = np.asarray(f_hz, dtype=float)
+    g1 = 10.0 ** (g_dc_db / 20.0)
+    g2 = 10.0 ** (g_dc2_db / 20.0)
+    stage1 = (g1 + 1j * f / f_z_hz) / ((1.0 + 1j * f / f_p1_hz) * (1.0 + 1j * f / f_p2_hz))
+    stage2 = (g2 + 1j * f / f_lf_hz) / (1.0 + 1j * f / f_lf_hz)
+    return stage1 * stage2
+
+
 def t_spaced_fir(f_hz, taps, cursor: int, ui_s: float):
     """Response of a T-spaced FIR whose main tap (index ``cursor``) sits at t = 0.
 

@@ -82,9 +82,7 @@ class Link:
         h_tx = filters.gaussian_edge(f, rise) * filters.t_spaced_fir(
             f, cfg.tx.ffe_taps, cfg.tx.ffe_cursor, ui
         )
-        h_rx = filters.butterworth4(f, bw) * filters.pole_zero(
-            f, cfg.rx.ctle_dc_gain_db, cfg.rx.ctle_zeros_hz, cfg.rx.ctle_poles_hz
-        )
+        h_rx = filters.butterworth4(f, bw) * self.ctle_response(f)
         if cfg.rx.ffe_taps and not cfg.rx.ffe_in_dsp:
             h_rx = h_rx * filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
         self.h_tx = h_tx
@@ -169,6 +167,27 @@ class Link:
     def outer_level_v(self) -> float:
         """Outer Tx level, V (half the peak-to-peak swing)."""
         return self.cfg.tx.swing_vppd / 2
+
+    def ctle_response(self, f_hz) -> np.ndarray:
+        """The CTLE's transfer function: the 93A two-stage form when ``rx.ctle_g_dc_db`` is
+        set (802.3ck frequencies by default), else the pole-zero list."""
+        rx = self.cfg.rx
+        if rx.ctle_g_dc_db is None:
+            return filters.pole_zero(f_hz, rx.ctle_dc_gain_db, rx.ctle_zeros_hz, rx.ctle_poles_hz)
+        fb = self.cfg.f_baud_hz
+
+        def pick(value, default):
+            return default if value is None else value
+
+        return filters.ctle_93a(
+            f_hz,
+            rx.ctle_g_dc_db,
+            rx.ctle_g_dc2_db,
+            pick(rx.ctle_fz_hz, fb / 2.5),
+            pick(rx.ctle_fp1_hz, fb / 2.5),
+            pick(rx.ctle_fp2_hz, fb),
+            pick(rx.ctle_flf_hz, fb / 80),
+        )
 
     def dsp_ffe(self) -> tuple[np.ndarray, int]:
         """The Rx FFE the DSP starts from (a unit tap when it is folded into the pulse), and

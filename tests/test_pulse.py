@@ -69,17 +69,37 @@ def _fir_dc(taps) -> float:
     return float(np.sum(taps)) if taps else 1.0
 
 
+def _ctle_dc(cfg: LinkConfig) -> float:
+    """DC gain of the CTLE: g_DC·g_DC2 for the 93A form, the stated DC gain otherwise."""
+    if cfg.rx.ctle_g_dc_db is not None:
+        return 10 ** ((cfg.rx.ctle_g_dc_db + cfg.rx.ctle_g_dc2_db) / 20)
+    return 10 ** (cfg.rx.ctle_dc_gain_db / 20)
+
+
+def _ctle_power(cfg: LinkConfig, f):
+    """|H_ctle(f)|² in closed form (93A-22 written out, or the real pole-zero list)."""
+    rx = cfg.rx
+    if rx.ctle_g_dc_db is None:
+        out = 10 ** (rx.ctle_dc_gain_db / 10)
+        for fz in rx.ctle_zeros_hz:
+            out *= 1 + (f / fz) ** 2
+        for fp in rx.ctle_poles_hz:
+            out /= 1 + (f / fp) ** 2
+        return out
+    fb = cfg.f_baud_hz
+    g1, g2 = 10 ** (rx.ctle_g_dc_db / 20), 10 ** (rx.ctle_g_dc2_db / 20)
+    fz, fp1, fp2, flf = fb / 2.5, fb / 2.5, fb, fb / 80
+    stage1 = (g1**2 + (f / fz) ** 2) / ((1 + (f / fp1) ** 2) * (1 + (f / fp2) ** 2))
+    stage2 = (g2**2 + (f / flf) ** 2) / (1 + (f / flf) ** 2)
+    return stage1 * stage2
+
+
 def _chain_dc_gain(cfg: LinkConfig) -> float:
     """H(0) of the linear chain, block by block: Tx FFE, channel, CTLE, Rx FFE (the edge
     filter and the Butterworth front end have unit DC gain)."""
     s21_dc = build_channel(cfg.channel, np.array([0.0])).s21[0]
     assert abs(s21_dc.imag) < 1e-12 * abs(s21_dc)
-    return (
-        _fir_dc(cfg.tx.ffe_taps)
-        * float(s21_dc.real)
-        * 10 ** (cfg.rx.ctle_dc_gain_db / 20)
-        * _fir_dc(cfg.rx.ffe_taps)
-    )
+    return _fir_dc(cfg.tx.ffe_taps) * float(s21_dc.real) * _ctle_dc(cfg) * _fir_dc(cfg.rx.ffe_taps)
 
 
 @pytest.mark.parametrize("name", list(ALL_LINKS))
@@ -158,17 +178,12 @@ def test_sampling_at_the_peak_of_an_overshooting_pulse_leaves_isi():
 
 
 def _rx_power_gain(cfg: LinkConfig, bandwidth_hz: float):
-    """|H_rx(f)|² in closed form: Butterworth-4 · real pole-zero CTLE · Rx FFE."""
-    g = 10 ** (cfg.rx.ctle_dc_gain_db / 10)
+    """|H_rx(f)|² in closed form: Butterworth-4 · CTLE · Rx FFE."""
     taps = np.asarray(cfg.rx.ffe_taps, float)
     delays = (np.arange(taps.size) - cfg.rx.ffe_cursor) * cfg.ui_s
 
     def h2(f):
-        out = g / (1 + (f / bandwidth_hz) ** 8)
-        for fz in cfg.rx.ctle_zeros_hz:
-            out *= 1 + (f / fz) ** 2
-        for fp in cfg.rx.ctle_poles_hz:
-            out /= 1 + (f / fp) ** 2
+        out = _ctle_power(cfg, f) / (1 + (f / bandwidth_hz) ** 8)
         if taps.size:
             out *= abs(np.sum(taps * np.exp(-2j * np.pi * f * delays))) ** 2
         return out
