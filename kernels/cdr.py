@@ -478,3 +478,23 @@ def sample_rows_at(rows, row0, sym_rows, phases, ffe, n_pre, out):
                     phi_r = phi
                 acc += ffe[i] * sample_at(flat, s, r, phi_r)
             out[k, p] = acc
+
+
+@njit(**JIT_OPTIONS)
+def sample_jittered(rows, centre, tau_samples, out):
+    """Each row read at ``centre + tau_samples[k]`` (samples) by linear interpolation.
+
+    ``rows`` holds the columns around the sampling phase (``centre`` is the nominal one); a
+    displacement past the outer columns reads the outer column.
+    """
+    n, width = rows.shape
+    for k in range(n):
+        x = centre + tau_samples[k]
+        if x <= 0.0:
+            out[k] = rows[k, 0]
+        elif x >= width - 1:
+            out[k] = rows[k, width - 1]
+        else:
+            j = int(np.floor(x))
+            f = x - j
+            out[k] = rows[k, j] * (1.0 - f) + rows[k, j + 1] * f

@@ -197,6 +197,9 @@ class RxConfig:
     adc_full_scale_v : float or None
         ADC full scale (±, V after the VGA). None: the signal's outer level plus 5 σ of
         residual ISI and noise.
+    sampling_rj_rms_ui : float
+        Random jitter of the sampling instant (Gaussian, white), UI: each sample is read that
+        much early or late by interpolating the waveform (with or without a CDR).
     cdr : CDRConfig or None
         Clock recovery (``[rx.cdr]``: Mueller–Müller or bang-bang, loop gains, phase
         interpolator, frequency offset, SSC, lock detector). None: sample at the pulse peak.
@@ -232,6 +235,7 @@ class RxConfig:
     vga_gain_db: float = 0.0
     adc_bits: int | None = None
     adc_full_scale_v: float | None = None
+    sampling_rj_rms_ui: float = 0.0
     cdr: CDRConfig | None = None
 
     @property
@@ -395,6 +399,19 @@ class RxConfig:
             self.detector,
             "'slicer' with a CDR (MLSE after the CDR is not supported yet)",
         )
+        _check(
+            _finite(self.sampling_rj_rms_ui) and 0 <= self.sampling_rj_rms_ui <= 0.1,
+            "sampling_rj_rms_ui",
+            self.sampling_rj_rms_ui,
+            "a sampling jitter from 0 to 0.1 UI rms",
+        )
+        if self.cdr is not None:
+            _check(
+                self.cdr.rx_rj_rms_ui == 0,
+                "cdr.rx_rj_rms_ui",
+                self.cdr.rx_rj_rms_ui,
+                "0 in a link config: set rx.sampling_rj_rms_ui (one place for sampling jitter)",
+            )
         if self.freeze_after_symbols is not None:
             _check(
                 self.freeze_after_symbols >= 0,

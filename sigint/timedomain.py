@@ -30,7 +30,7 @@ from .cdr import ClockRecovery
 from .config import LinkConfig
 from .eye import EyeDiagram
 from .jitter import EdgeJitter, jitter_stream
-from .kernels.cdr import sample_rows_at
+from .kernels.cdr import sample_jittered, sample_rows_at
 from .kernels.equalize import equalize_slice, filter_rows
 from .kernels.eye import accumulate_eye
 from .link import Link
@@ -114,7 +114,14 @@ class TimeDomainRun:
         self.centre = s // 2
         # The CDR reads every phase (it interpolates where its loop puts the clock).
         every_phase = cfg.sim.eye or cfg.rx.cdr is not None
-        phases = np.arange(s) if every_phase else np.array([self.centre])
+        # Sampling jitter reads between columns: enough of them around the slicer for ±5 σ.
+        rj = cfg.rx.sampling_rj_rms_ui
+        reach = min(int(np.ceil(5 * rj * s)) + 1, s // 2 - 1) if rj > 0 else 0
+        if every_phase:
+            phases = np.arange(s)
+        else:
+            phases = np.arange(self.centre - reach, self.centre + reach + 1)
+        self.jitter_cols = np.flatnonzero(np.abs(phases - self.centre) <= reach)
         self.slicer_col = int(np.flatnonzero(phases == self.centre)[0])
         pulse = link.pulse
         self.pre = pulse.pre_ui
@@ -144,7 +151,8 @@ class TimeDomainRun:
         self.aggressor_sources = [
             RandomBits(np.random.default_rng(s_)) for s_ in ss.spawn(len(link.aggressors))
         ]
-        jitter_seed, self.cdr_seed = ss.spawn(2)
+        jitter_seed, self.cdr_seed, rj_seed = ss.spawn(3)
+        self.rng_rj = np.random.default_rng(rj_seed)
         self.edges = EdgeJitter(cfg.tx.jitter, cfg.ui_s, np.random.default_rng(jitter_seed))
         self.last_level_v = 0.0
         pattern = cfg.tx.pattern
@@ -201,7 +209,9 @@ class TimeDomainRun:
                 self.dfe_mask,
             )
             self.cdr = ClockRecovery(
-                dataclasses.replace(rx.cdr, f_baud_hz=cfg.f_baud_hz),
+                dataclasses.replace(
+                    rx.cdr, f_baud_hz=cfg.f_baud_hz, rx_rj_rms_ui=rx.sampling_rj_rms_ui
+                ),
                 self.levels_norm,
                 self.thresholds_norm,
                 equalizer,
@@ -313,7 +323,13 @@ class TimeDomainRun:
                 tx_delay=np.zeros(lat, np.int8),
                 aligner=_Aligner(self.group),
             )
-        x_v = out[:, self.slicer_col]
+        if self.cfg.rx.sampling_rj_rms_ui > 0:  # read each sample early or late
+            cols = np.ascontiguousarray(out[:, self.jitter_cols])
+            tau = self.cfg.rx.sampling_rj_rms_ui * self.s * self.rng_rj.standard_normal(n)
+            x_v = np.empty(n)
+            sample_jittered(cols, float((self.jitter_cols.size - 1) // 2), tau, x_v)
+        else:
+            x_v = out[:, self.slicer_col]
         if self.adc is not None:  # VGA, then the ADC, then back to slicer volts
             x_v = self.adc(x_v * self.vga) / self.vga
         x_ext = np.concatenate([state["x_hist"], x_v / self.scale_v])

@@ -103,3 +103,46 @@ def test_bad_jitter_values_name_the_key():
         JitterConfig(rj_rms_ui=-0.1)
     with pytest.raises(ConfigError, match="sj_frequency_hz"):
         JitterConfig(sj_amplitude_ui=0.1)
+
+
+@pytest.mark.parametrize("eye", [False, True])
+def test_sampling_jitter_adds_the_pulse_slope_noise(eye):
+    from sigint.demo import demo_config
+    from sigint.link import Link
+
+    base = demo_config("224G", "PAM4", n_symbols=120_000)
+    base = base.replace(**{"sim.eye": eye, "tx.sndr_db": None, "rx.noise_density_v2_hz": 0.0})
+    rj = 0.02
+    quiet = simulate(base)
+    jittered = simulate(base.replace(**{"rx.sampling_rj_rms_ui": rj}))
+    pulse = Link(base).pulse
+    s = pulse.samples_per_ui
+    c = pulse.cursor_index % s
+    slope = (
+        pulse.samples[c + 1 :: s][: pulse.n_ui - 1] - pulse.samples[c - 1 :: s][: pulse.n_ui - 1]
+    )
+    slope_per_ui = slope * s / 2  # central difference, V/V per UI, at every cursor
+    p_sym = np.mean(Link(base).levels_v ** 2)
+    predicted = rj**2 * p_sym * np.sum(slope_per_ui**2)
+    added = np.mean(jittered.level_sigmas_v**2) - np.mean(quiet.level_sigmas_v**2)
+    assert added == pytest.approx(predicted, rel=0.1)
+
+
+def test_sampling_jitter_is_configured_in_one_place():
+    from sigint.cdr import CDRConfig
+
+    with pytest.raises(ConfigError, match="sampling_rj_rms_ui"):
+        RxConfig(cdr=CDRConfig("bang-bang", kp=1e-3, ki=1e-6, rx_rj_rms_ui=0.01))
+
+
+def test_sample_jittered_equals_linear_interpolation():
+    from sigint.kernels.cdr import sample_jittered
+
+    rng = np.random.default_rng(4)
+    rows = rng.standard_normal((50, 7))
+    tau = np.concatenate([rng.uniform(-2.9, 2.9, 46), [-5.0, 5.0, 0.0, -3.0]])
+    out = np.empty(50)
+    sample_jittered(rows, 3.0, tau, out)
+    grid = np.arange(7.0)
+    twin = [np.interp(3.0 + t, grid, r) for r, t in zip(rows, tau, strict=True)]
+    assert np.allclose(out, twin, atol=1e-12)
