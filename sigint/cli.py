@@ -234,6 +234,105 @@ def cmd_jtol(args) -> int:
     return 0
 
 
+def _grid(text: str, name: str) -> tuple[float, ...]:
+    """``"a:b:step"`` (inclusive) or ``"x,y,z"`` as a tuple of floats."""
+    from .errors import ConfigError
+
+    try:
+        if ":" in text:
+            a, b, step = (float(v) for v in text.split(":"))
+            if step == 0 or (b - a) / step < 0:
+                raise ValueError
+            n = round((b - a) / step) + 1
+            return tuple(round(a + i * step, 12) for i in range(n))
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise ConfigError(name, text, "'start:stop:step' or a comma-separated list") from None
+
+
+def cmd_optimize(args) -> int:
+    """Search the 93A CTLE and Tx FFE grid by MMSE figure of merit; say what won and why."""
+    from .config import load_config, save_config
+    from .eqopt import search_ctle_txffe
+
+    cfg = load_config(args.config)
+    if args.rx_ffe is None:  # score candidates with the receiver the config has
+        taps = cfg.rx.ffe_taps
+        n_pre, n_post = (cfg.rx.ffe_cursor, len(taps) - 1 - cfg.rx.ffe_cursor) if taps else (0, 0)
+    else:
+        n_pre, n_post = (int(v) for v in args.rx_ffe.split(","))
+    n_dfe = args.dfe_taps if args.dfe_taps is not None else max(cfg.rx.dfe_taps, 1)
+    result = search_ctle_txffe(
+        cfg,
+        g_dc_db=_grid(args.g_dc, "--g-dc"),
+        g_dc2_db=_grid(args.g_dc2, "--g-dc2"),
+        tx_pre=_grid(args.tx_pre, "--tx-pre"),
+        tx_post=_grid(args.tx_post, "--tx-post"),
+        rx_ffe=(n_pre, n_post),
+        n_dfe=n_dfe,
+        criterion=args.criterion,
+    )
+    best = result.best
+    ranked = sorted(result.table, key=lambda c: -c.fom_db)
+    written = None
+    if args.write:
+        tuned = cfg.replace(
+            **{
+                "rx.ctle_g_dc_db": best.g_dc_db,
+                "rx.ctle_g_dc2_db": best.g_dc2_db,
+                "rx.ctle_zeros_hz": (),
+                "rx.ctle_poles_hz": (),
+                "tx.ffe_taps": tuple(float(c) for c in best.tx_taps),
+                "tx.ffe_cursor": best.tx_cursor,
+            }
+        )
+        save_config(tuned, args.write)
+        written = str(args.write)
+    doc = {
+        "sigint_version": __version__,
+        "why": result.why,
+        "best": {
+            "g_dc_db": best.g_dc_db,
+            "g_dc2_db": best.g_dc2_db,
+            "tx_taps": list(best.tx_taps),
+            "fom_db": best.fom_db,
+            "rx_ffe_taps": [float(w) for w in result.solution.ffe_taps],
+            "dfe_taps": [float(b) for b in result.solution.dfe_taps],
+        },
+        "candidates": len(result.table),
+        "candidates_per_s": result.candidates_per_s,
+        "top": [
+            {
+                "g_dc_db": c.g_dc_db,
+                "g_dc2_db": c.g_dc2_db,
+                "tx_taps": list(c.tx_taps),
+                "fom_db": c.fom_db,
+            }
+            for c in ranked[:10]
+        ],
+        "written": written,
+    }
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(
+        f"{len(result.table)} candidates in {result.elapsed_s:.2f} s "
+        f"({result.candidates_per_s:.0f}/s), {args.criterion.upper()} Rx FFE "
+        f"({n_pre} pre, {n_post} post) + {n_dfe}-tap DFE per candidate"
+    )
+    print(f"{'g_DC dB':>8}{'g_DC2 dB':>9}  {'Tx FFE':<28}{'FOM dB':>8}")
+    for c in ranked[:5]:
+        taps = ", ".join(f"{t:+.3f}" for t in c.tx_taps)
+        print(f"{c.g_dc_db:>8.1f}{c.g_dc2_db:>9.1f}  [{taps}]".ljust(47) + f"{c.fom_db:>8.2f}")
+    print(f"winner: {result.why}")
+    if written:
+        print(
+            f"wrote {written} (the CTLE and Tx FFE; the Rx FFE/DFE above are the design at the "
+            "search's sampling phase, not written)"
+        )
+    return 0
+
+
 def cmd_presets(args) -> int:
     """List the line-rate presets."""
     from .rates import preset_table
@@ -302,6 +401,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="sigint-out")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_jtol)
+
+    p = sub.add_parser("optimize", help="search the CTLE and Tx FFE grid (MMSE FOM)")
+    p.add_argument("config", help="link config (TOML)")
+    p.add_argument(
+        "--g-dc",
+        default="-20:0:2",
+        help="g_DC grid, dB: 'a:b:step' or a list; write --g-dc=-20:0:2",
+    )
+    p.add_argument("--g-dc2", default="-6:0:2", help="g_DC2 grid, dB")
+    p.add_argument("--tx-pre", default="-0.15:0:0.05", help="Tx pre-cursor tap grid")
+    p.add_argument("--tx-post", default="-0.1:0:0.05", help="Tx post-cursor tap grid")
+    p.add_argument(
+        "--rx-ffe",
+        default=None,
+        help="Rx FFE pre,post taps designed per candidate (default: the config's FFE shape)",
+    )
+    p.add_argument("--dfe-taps", type=int, default=None, help="DFE taps (default: the config's)")
+    p.add_argument("--criterion", default="mmse", choices=["mmse", "zf"])
+    p.add_argument("--write", type=Path, default=None, help="write the config with the winner")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_optimize)
 
     p = sub.add_parser("presets", help="list the line-rate presets")
     p.add_argument("--json", action="store_true")
