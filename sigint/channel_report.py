@@ -28,6 +28,7 @@ from .errors import SigintError
 from .link import DEFAULT_RISE_TIME_UI
 from .pulse import PulseResponse, pulse_from_transfer
 from .rates import RATE_PRESETS, rate_preset
+from .store import json_ready
 
 _TOUCHSTONE_SUFFIXES = (".s2p", ".s4p", ".s8p", ".s12p", ".s16p", ".ts")
 
@@ -161,17 +162,7 @@ class ChannelReport:
         if self.pulse is not None:
             d["pulse_peak_v_per_v"] = self.pulse.main_cursor
             d["pulse_delay_s"] = self.pulse.delay_s
-        return {k: _plain(v) for k, v in d.items()}
-
-
-def _plain(v):
-    if isinstance(v, (np.floating, np.integer, np.bool_)):
-        return v.item()
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
+        return json_ready(d)
 
 
 def channel_report(

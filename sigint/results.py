@@ -11,6 +11,7 @@ from ._version import __version__
 from .config import LinkConfig, config_to_mapping, dumps_config
 from .eye import EyeDiagram
 from .pulse import PulseResponse
+from .store import json_ready
 from .theory import clopper_pearson
 from .units import lin_power_to_db
 
@@ -262,7 +263,5 @@ def _cdr_dict(report) -> dict:
 
     d = dataclasses.asdict(report)
     d["slip_at"] = list(d["slip_at"])[:100]
-    d["lock_gained_at"] = list(d["lock_gained_at"])
-    d["lock_lost_at"] = list(d["lock_lost_at"])
     d["verdict"] = report.verdict
-    return {k: (v.item() if hasattr(v, "item") else v) for k, v in d.items()}
+    return json_ready(d)

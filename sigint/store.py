@@ -8,6 +8,17 @@ import tempfile
 from pathlib import Path
 
 
+def json_ready(value):
+    """``value`` with numpy scalars turned into Python ones (dicts, lists, tuples recursed)."""
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    return value
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (same-directory temp file, then ``os.replace``)."""
     path = Path(path)
