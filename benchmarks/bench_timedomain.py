@@ -53,7 +53,9 @@ class Case:
     rate: str
     modulation: str
     eye: bool
-    rx: str = "fixed"  # "fixed", "adaptive" (LMS FFE + DFE), "cdr", "adaptive+cdr"
+    # "fixed", "adaptive" (LMS FFE + DFE), "adaptive+ctle" (and the CTLE gain), "cdr",
+    # "adaptive+cdr"
+    rx: str = "fixed"
 
     @property
     def name(self) -> str:
@@ -67,6 +69,7 @@ CASES = (
     Case("448G", "PAM6", eye=True),
     Case("448G", "PAM8", eye=True),
     Case("224G", "PAM4", eye=False, rx="adaptive"),
+    Case("224G", "PAM4", eye=False, rx="adaptive+ctle"),
     Case("224G", "PAM4", eye=False, rx="cdr"),
     Case("224G", "PAM4", eye=False, rx="adaptive+cdr"),
     Case("224G", "PAM4", eye=True, rx="adaptive+cdr"),
@@ -75,7 +78,8 @@ CASES = (
 
 def receiver_changes(rx: str, f_baud_hz: float, n_symbols: int) -> dict:
     """Config changes for a receiver variant: a 7-tap LMS FFE with an LMS DFE, and/or a
-    Mueller-Müller CDR (20 MHz loop, 64-step phase interpolator, +100 ppm offset)."""
+    Mueller-Müller CDR (20 MHz loop, 64-step phase interpolator, +100 ppm offset); with
+    "ctle" the CTLE's g_DC adapts by LMS too."""
     changes: dict = {}
     if "adaptive" in rx:
         changes.update(
@@ -89,6 +93,8 @@ def receiver_changes(rx: str, f_baud_hz: float, n_symbols: int) -> dict:
                 "sim.warmup_symbols": min(60_000, n_symbols // 2),
             }
         )
+    if "ctle" in rx:
+        changes.update({"rx.ctle_adaptation": "lms", "rx.ctle_hold_symbols": 10_000})
     if "cdr" in rx:
         from sigint.cdr import CDRConfig
 

@@ -153,8 +153,6 @@ def equalize_slice(
     O(n · (n_ffe + n_dfe)), sequential. The DFE alone is this kernel with ``ffe = [1.0]``.
     """
     n = decisions.shape[0]
-    n_ffe = ffe.shape[0]
-    n_dfe = dfe.shape[0]
     n_trace = 0
     for k in range(n):
         d, z, fb = equalize_step(
@@ -178,10 +176,127 @@ def equalize_slice(
         z_out[k] = z
         feedback[k] = fb
         if trace_every > 0 and (count0 + k) % trace_every == 0 and n_trace < trace.shape[0]:
+            _record_taps(trace[n_trace], ffe, dfe)
+            n_trace += 1
+    return n_trace
+
+
+@njit(**JIT_OPTIONS)
+def _record_taps(row, ffe, dfe):
+    """Write ``[ffe..., dfe...]`` into the start of a trace row."""
+    n_ffe = ffe.shape[0]
+    for i in range(n_ffe):
+        row[i] = ffe[i]
+    for j in range(dfe.shape[0]):
+        row[n_ffe + j] = dfe[j]
+
+
+@njit(**JIT_OPTIONS)
+def equalize_ctle_slice(
+    x0,
+    x_gain,
+    x,
+    ctle,
+    mu_ctle,
+    ss_ctle,
+    ctle_from,
+    ffe,
+    n_pre,
+    dfe,
+    history,
+    thresholds,
+    levels,
+    mu_ffe,
+    mu_dfe,
+    n_adapt,
+    ss_ffe,
+    ss_dfe,
+    decisions,
+    z_out,
+    feedback,
+    trace,
+    trace_every,
+    count0,
+    dfe_limit=np.inf,
+    ffe_mask=None,
+    dfe_mask=None,
+):
+    """:func:`equalize_slice` behind a 93A CTLE whose linear DC gain g adapts too.
+
+    The CTLE is affine in g, so its output is ``x0 + (g − g_ref)·x_gain``: ``x0`` the
+    samples with the CTLE at g_ref, ``x_gain`` those of ∂/∂g. Each sample is formed with the
+    gain of its own time (so a gain step reaches the FFE's taps one sample at a time, as in
+    hardware) and, while adapting, g follows the slicer error's exact gradient
+    ∂z/∂g = Σ_i ffe[i]·x_gain[…]: LMS g ← g − μ·e·∂z/∂g, or sign-sign
+    g ← g − μ·sgn(e)·sgn(∂z/∂g), held within [g_min, g_max].
+
+    Parameters
+    ----------
+    x0, x_gain : float64[n + n_ffe - 1]
+        The two sample streams, the previous chunk's last ``n_ffe − 1`` samples first.
+    x : float64[n + n_ffe - 1]
+        Work and output: the CTLE output samples; its first ``n_ffe − 1`` entries are the
+        previous chunk's (already formed), the rest are written here.
+    ctle : float64[4]
+        ``[g, g_ref, g_min, g_max]``; ``ctle[0]`` is updated in place.
+    mu_ctle : float
+    ss_ctle : bool
+    ctle_from : int
+        The gain adapts on decisions ``ctle_from ≤ k < n_adapt`` of the chunk (it starts
+        once the FFE and DFE have settled: the slower, outer loop).
+    ffe … dfe_mask
+        As in :func:`equalize_slice`; ``trace`` has one more column, g, after the taps.
+
+    Returns
+    -------
+    int
+        Rows of ``trace`` written.
+    """
+    n = decisions.shape[0]
+    n_ffe = ffe.shape[0]
+    n_dfe = dfe.shape[0]
+    n_trace = 0
+    for k in range(n):
+        newest = k + n_ffe - 1
+        x[newest] = x0[newest] + (ctle[0] - ctle[1]) * x_gain[newest]
+        adapt = k < n_adapt
+        adapt_gain = adapt and k >= ctle_from
+        grad = 0.0  # with the taps before this step's update: a simultaneous gradient step
+        if adapt_gain:
             for i in range(n_ffe):
-                trace[n_trace, i] = ffe[i]
-            for j in range(n_dfe):
-                trace[n_trace, n_ffe + j] = dfe[j]
+                grad += ffe[i] * x_gain[newest - i]
+        d, z, fb = equalize_step(
+            x,
+            k,
+            ffe,
+            dfe,
+            history,
+            thresholds,
+            levels,
+            mu_ffe,
+            mu_dfe,
+            adapt,
+            ss_ffe,
+            ss_dfe,
+            dfe_limit,
+            ffe_mask,
+            dfe_mask,
+        )
+        if adapt_gain:
+            e = z - levels[d]
+            if ss_ctle:
+                se = 1.0 if e > 0 else (-1.0 if e < 0 else 0.0)
+                sg = 1.0 if grad > 0 else (-1.0 if grad < 0 else 0.0)
+                ctle[0] -= mu_ctle * se * sg
+            else:
+                ctle[0] -= mu_ctle * e * grad
+            ctle[0] = min(max(ctle[0], ctle[2]), ctle[3])
+        decisions[k] = d
+        z_out[k] = z
+        feedback[k] = fb
+        if trace_every > 0 and (count0 + k) % trace_every == 0 and n_trace < trace.shape[0]:
+            _record_taps(trace[n_trace], ffe, dfe)
+            trace[n_trace, n_ffe + n_dfe] = ctle[0]
             n_trace += 1
     return n_trace
 

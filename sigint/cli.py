@@ -157,6 +157,9 @@ def cmd_eye(args) -> int:
         print(summary_table([result]))
         if result.cdr_report is not None:
             print(result.cdr_report)
+        if result.ctle_g_dc_db is not None:
+            start = result.config.rx.ctle_g_dc_db
+            print(f"CTLE g_DC adapted: {start:.2f} dB -> {result.ctle_g_dc_db:.2f} dB")
         for note in result.channel_notes:
             print("channel " + "\n  ".join(note.lines()))
         print("wrote " + ", ".join(written))

@@ -150,6 +150,20 @@ class RxConfig:
     ctle_fz_hz, ctle_fp1_hz, ctle_fp2_hz, ctle_flf_hz : float or None
         93A-22 zero and poles; None takes the 802.3ck relations f_z = f_p1 = f_b/2.5,
         f_p2 = f_b, f_LF = f_b/80.
+    ctle_adaptation : {"fixed", "lms", "sign-sign"}
+        Adapt the 93A CTLE's g_DC during the run (needs ``ctle_g_dc_db`` as the start and an
+        adaptive Rx FFE, whose taps keep the slicer levels matched as the gain moves): LMS
+        g ← g − μ·e·∂z/∂g, or sign-sign g ← g − μ·sgn(e)·sgn(∂z/∂g), with g = 10^(g_DC/20)
+        and ∂z/∂g exact (the CTLE is affine in g). It minimises the slicer MSE jointly with
+        the FFE and DFE, the criterion whose optimum is the MMSE equaliser.
+    ctle_step : float
+        CTLE gain step size (linear gain per normalised error²).
+    ctle_hold_symbols : int
+        The gain starts adapting after this many symbols, once the FFE and DFE have settled
+        (an outer loop slower than theirs: early on, unsettled taps make peaking look better
+        than it is).
+    ctle_g_dc_range_db : (float, float)
+        The g_DC range the adaptation may use, dB (802.3ck COM: −20 to 0).
     ffe_taps : tuple of float
         T-spaced Rx FFE taps (empty: none); with adaptation, the starting taps (their length
         and ``ffe_cursor`` set the pre/post-cursor counts).
@@ -217,6 +231,10 @@ class RxConfig:
     ctle_fp1_hz: float | None = None
     ctle_fp2_hz: float | None = None
     ctle_flf_hz: float | None = None
+    ctle_adaptation: FfeAdaptation = "fixed"
+    ctle_step: float = 2e-3
+    ctle_hold_symbols: int = 20_000
+    ctle_g_dc_range_db: tuple[float, float] = (-20.0, 0.0)
     ffe_taps: tuple[float, ...] = ()
     ffe_cursor: int = 0
     ffe_adaptation: FfeAdaptation = "fixed"
@@ -319,7 +337,7 @@ class RxConfig:
                 f"an index into ffe_taps (0..{len(self.ffe_taps) - 1})",
             )
         _check(0 <= self.dfe_taps <= 256, "dfe_taps", self.dfe_taps, "0 to 256 taps")
-        for name in ("ffe_step", "dfe_step"):
+        for name in ("ffe_step", "dfe_step", "ctle_step"):
             value = getattr(self, name)
             _check(_finite(value) and 0 < value < 1, name, value, "a step size in (0, 1)")
         _check(
@@ -412,6 +430,7 @@ class RxConfig:
                 self.cdr.rx_rj_rms_ui,
                 "0 in a link config: set rx.sampling_rj_rms_ui (one place for sampling jitter)",
             )
+        self._check_ctle_adaptation()
         if self.freeze_after_symbols is not None:
             _check(
                 self.freeze_after_symbols >= 0,
@@ -419,6 +438,49 @@ class RxConfig:
                 self.freeze_after_symbols,
                 "a non-negative symbol count",
             )
+
+    def _check_ctle_adaptation(self):
+        lo, hi = self.ctle_g_dc_range_db
+        _check(
+            _finite(lo) and _finite(hi) and -40 <= lo < hi <= 20,
+            "ctle_g_dc_range_db",
+            self.ctle_g_dc_range_db,
+            "(low, high) g_DC in dB with -40 <= low < high <= 20",
+        )
+        _check(
+            self.ctle_hold_symbols >= 0,
+            "ctle_hold_symbols",
+            self.ctle_hold_symbols,
+            "a non-negative symbol count",
+        )
+        if self.ctle_adaptation == "fixed":
+            return
+        name, value = "ctle_adaptation", self.ctle_adaptation
+        _check(
+            self.ctle_g_dc_db is not None,
+            name,
+            value,
+            "'fixed', or set ctle_g_dc_db (the 93A CTLE whose g_DC adapts, from that start)",
+        )
+        _check(
+            lo <= self.ctle_g_dc_db <= hi,
+            "ctle_g_dc_db",
+            self.ctle_g_dc_db,
+            f"a start inside ctle_g_dc_range_db {self.ctle_g_dc_range_db}",
+        )
+        _check(
+            bool(self.ffe_taps) and self.ffe_adaptation != "fixed",
+            name,
+            value,
+            "an adaptive Rx FFE with it (ffe_taps and ffe_adaptation): its taps keep the "
+            "slicer levels matched while the CTLE gain moves",
+        )
+        for other, ok in (
+            ("cdr", self.cdr is None),
+            ("adc_bits", self.adc_bits is None),
+            ("detector", self.detector == "slicer"),
+        ):
+            _check(ok, name, value, f"'fixed' with {other} set (not supported yet)")
 
 
 @dataclass(frozen=True)

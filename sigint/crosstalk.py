@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .channel_config import AggressorConfig
+from .pulse import circular_window
 
 #: Samples below this fraction of the aggressor pulse's peak are dropped from its span.
 AGGRESSOR_THRESHOLD = 1e-4
@@ -57,11 +58,14 @@ class AggressorPulse:
     levels_v : ndarray
         The aggressor's Tx levels, V.
     config : AggressorConfig
+    window_start : int
+        Index of the first sample in the periodic response it was cut from.
     """
 
     samples: np.ndarray
     levels_v: np.ndarray
     config: AggressorConfig
+    window_start: int = 0
 
     @property
     def peak_v(self) -> float:
@@ -75,14 +79,19 @@ def cut_on_grid(p: np.ndarray, start_mod: int, samples_per_ui: int) -> np.ndarra
     The span is the shortest circular window holding every sample above
     :data:`AGGRESSOR_THRESHOLD` of the peak (the response is causal, so it is one run).
     """
+    return circular_window(p, *grid_window(p, start_mod, samples_per_ui))
+
+
+def grid_window(p: np.ndarray, start_mod: int, samples_per_ui: int) -> tuple[int, int]:
+    """The ``(start, size)`` of :func:`cut_on_grid`'s window (start modulo ``p.size``)."""
     s = samples_per_ui
     n = p.size
     peak = int(np.argmax(np.abs(p)))
     if p[peak] == 0:
-        return np.zeros(s)
+        return 0, s
     above = np.flatnonzero(np.abs(p) >= AGGRESSOR_THRESHOLD * abs(p[peak]))
     offset = (above - peak + n // 2) % n - n // 2
     first = peak + int(offset.min())
     start = first - ((first - start_mod) % s)
     n_keep = -(-(peak + int(offset.max()) + 1 - start) // s) * s
-    return np.ascontiguousarray(p[(start + np.arange(n_keep)) % n])
+    return start % n, n_keep

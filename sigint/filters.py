@@ -66,6 +66,18 @@ def ctle_93a(
     return stage1 * stage2
 
 
+def ctle_93a_gain_derivative(f_hz, g_dc2_db: float, f_p1_hz: float, f_p2_hz: float, f_lf_hz: float):
+    """∂H/∂g of :func:`ctle_93a` with respect to g = 10^(g_DC/20).
+
+    H is affine in g (only the first stage's numerator holds it), so
+    H(g') = H(g) + (g' − g)·∂H/∂g exactly: what CTLE gain adaptation needs.
+    """
+    f = np.asarray(f_hz, dtype=float)
+    g2 = 10.0 ** (g_dc2_db / 20.0)
+    stage2 = (g2 + 1j * f / f_lf_hz) / (1.0 + 1j * f / f_lf_hz)
+    return stage2 / ((1.0 + 1j * f / f_p1_hz) * (1.0 + 1j * f / f_p2_hz))
+
+
 def t_spaced_fir(f_hz, taps, cursor: int, ui_s: float):
     """Response of a T-spaced FIR whose main tap (index ``cursor``) sits at t = 0.
 

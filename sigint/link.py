@@ -7,6 +7,7 @@ only stream symbols through the result.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +15,15 @@ import numpy as np
 from . import filters
 from .channel import build_channel, delay_estimate_s, touchstone_block
 from .config import LinkConfig
-from .crosstalk import AggressorPulse, cut_on_grid, parametric_coupling
+from .crosstalk import AggressorPulse, grid_window, parametric_coupling
 from .modulation import Modulation
-from .pulse import NoiseResponse, PulseResponse, noise_from_transfer, pulse_from_transfer
+from .pulse import (
+    NoiseResponse,
+    PulseResponse,
+    circular_window,
+    noise_from_transfer,
+    pulse_from_transfer,
+)
 
 #: Default Tx 20-80 % rise time in UI: 4 ps at 106.25 GBd, as in 802.3dj COM.
 DEFAULT_RISE_TIME_UI = 0.425
@@ -82,12 +89,15 @@ class Link:
         h_tx = filters.gaussian_edge(f, rise) * filters.t_spaced_fir(
             f, cfg.tx.ffe_taps, cfg.tx.ffe_cursor, ui
         )
-        h_rx = filters.butterworth4(f, bw) * self.ctle_response(f)
+        h_front = filters.butterworth4(f, bw)  # the Rx response but the CTLE
         if cfg.rx.ffe_taps and not cfg.rx.ffe_in_dsp:
-            h_rx = h_rx * filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
+            h_front = h_front * filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
+        self._h_rx_front = h_front
+        h_rx = h_front * self.ctle_response(f)
         self.h_tx = h_tx
         self.h_rx = h_rx
-        h_edge = h_tx * self.channel.s21 * h_rx
+        self.h_edge_before_rx = h_tx * self.channel.s21
+        h_edge = self.h_edge_before_rx * h_rx
         h_pulse = filters.sample_hold(f, s, dt) * h_edge
         self.h_pulse = h_pulse
         sampling_reference = None
@@ -103,11 +113,18 @@ class Link:
 
         q = cfg.sim.noise_samples_per_ui
         f_stop = q * cfg.f_baud_hz / 2
-        band = filters.raised_cosine_lowpass(f, 0.8 * f_stop, f_stop)
-        self.noise: NoiseResponse = noise_from_transfer(h_rx * band, s, q, cfg.f_baud_hz)
+        self._noise_band = filters.raised_cosine_lowpass(f, 0.8 * f_stop, f_stop)
+        self.noise: NoiseResponse = noise_from_transfer(
+            h_rx * self._noise_band, s, q, cfg.f_baud_hz
+        )
 
+        #: Each aggressor's transfer function up to the victim's Rx input.
+        self._aggressor_h = [
+            self._aggressor_transfer(a, f, dt, rise) for a in cfg.channel.aggressors
+        ]
         self.aggressors: list[AggressorPulse] = [
-            self._aggressor_pulse(a, f, dt, rise, h_rx) for a in cfg.channel.aggressors
+            self._aggressor_pulse(a, h, h_rx)
+            for a, h in zip(cfg.channel.aggressors, self._aggressor_h, strict=True)
         ]
 
         il_db = -20 * np.log10(np.maximum(np.abs(self.channel.s21), 1e-300))
@@ -123,8 +140,9 @@ class Link:
         )
         self.levels_v = self.modulation.levels_v(cfg.tx.swing_vppd, cfg.tx.rlm)
 
-    def _aggressor_pulse(self, agg, f, dt, rise_s, h_rx) -> AggressorPulse:
-        """An aggressor's pulse at the victim's slicer, cut on the victim's sample phase."""
+    def _aggressor_transfer(self, agg, f, dt, rise_s) -> np.ndarray:
+        """An aggressor's symbol-to-victim-Rx-input transfer function (hold, edge, FFE,
+        coupling)."""
         cfg = self.cfg
         s = cfg.sim.samples_per_ui
         coupling = self.coupling(agg, f)
@@ -139,11 +157,61 @@ class Link:
             * filters.gaussian_edge(f, rise_s)
             * filters.t_spaced_fir(f, taps, cursor, cfg.ui_s)
             * coupling
-            * h_rx
         )
-        samples = cut_on_grid(np.fft.irfft(h), self.pulse.window_start % s, s)
+        return h
+
+    def _aggressor_pulse(self, agg, h_f, h_rx) -> AggressorPulse:
+        """An aggressor's pulse at the victim's slicer, cut on the victim's sample phase."""
+        cfg = self.cfg
+        p = np.fft.irfft(h_f * h_rx)
+        start, size = grid_window(
+            p, self.pulse.window_start % cfg.sim.samples_per_ui, cfg.sim.samples_per_ui
+        )
         swing = cfg.tx.swing_vppd if agg.swing_vppd is None else agg.swing_vppd
-        return AggressorPulse(samples, self.modulation.levels_v(swing, cfg.tx.rlm), agg)
+        return AggressorPulse(
+            circular_window(p, start, size),
+            self.modulation.levels_v(swing, cfg.tx.rlm),
+            agg,
+            window_start=start,
+        )
+
+    def ctle_gain_derivatives(self) -> dict:
+        """How every response moves with the 93A CTLE's linear DC gain g = 10^(g_DC/20).
+
+        The CTLE is affine in g, so a response at g' is exactly the response at g plus
+        (g' − g) times these, cut on the same windows. Returns the derivatives of ``pulse``,
+        ``noise`` (response), ``edge`` and ``aggressors`` (a list), keyed by those names.
+        """
+        rx = self.cfg.rx
+        if rx.ctle_g_dc_db is None:
+            raise ValueError("the CTLE gain derivative needs the 93A CTLE (rx.ctle_g_dc_db)")
+        f = self.f_hz
+        s = self.cfg.sim.samples_per_ui
+        q = self.cfg.sim.noise_samples_per_ui
+        fb = self.cfg.f_baud_hz
+        pick = self._ctle_frequency
+        d_rx = self._h_rx_front * filters.ctle_93a_gain_derivative(
+            f, rx.ctle_g_dc2_db, pick(rx.ctle_fp1_hz, fb / 2.5), pick(rx.ctle_fp2_hz, fb),
+            pick(rx.ctle_flf_hz, fb / 80),
+        )  # fmt: skip
+        size = self.pulse.samples.size
+        start = self.pulse.window_start
+        h_edge = self.h_edge_before_rx * d_rx
+        hold = filters.sample_hold(f, s, self.cfg.ui_s / s)
+        return {
+            "pulse": circular_window(np.fft.irfft(hold * h_edge), start, size),
+            "edge": circular_window(np.fft.irfft(h_edge), start, size),
+            "noise": (s // q)
+            * circular_window(
+                np.fft.irfft(d_rx * self._noise_band),
+                self.noise.window_start,
+                self.noise.response.size,
+            ),
+            "aggressors": [
+                circular_window(np.fft.irfft(h * d_rx), a.window_start, a.samples.size)
+                for a, h in zip(self.aggressors, self._aggressor_h, strict=True)
+            ],
+        }
 
     def coupling(self, agg, f) -> np.ndarray:
         """The aggressor's coupling transfer function (Tx pair to the victim's Rx pair)."""
@@ -175,10 +243,7 @@ class Link:
         if rx.ctle_g_dc_db is None:
             return filters.pole_zero(f_hz, rx.ctle_dc_gain_db, rx.ctle_zeros_hz, rx.ctle_poles_hz)
         fb = self.cfg.f_baud_hz
-
-        def pick(value, default):
-            return default if value is None else value
-
+        pick = self._ctle_frequency
         return filters.ctle_93a(
             f_hz,
             rx.ctle_g_dc_db,
@@ -188,6 +253,38 @@ class Link:
             pick(rx.ctle_fp2_hz, fb),
             pick(rx.ctle_flf_hz, fb / 80),
         )
+
+    def with_ctle_gain(self, g_dc_db: float) -> Link:
+        """This link with the 93A CTLE's g_DC moved to ``g_dc_db``, sampled at the same instant.
+
+        Exact and cheap (no channel rebuild): every response moves by (g' − g)·∂/∂g on its
+        own window (:meth:`ctle_gain_derivatives`). The sampling instant stays where this
+        link's was, as it does in a receiver whose CTLE adapts under a fixed clock; the
+        config reports the new g_DC.
+        """
+        import copy
+
+        d = self.ctle_gain_derivatives()
+        step = 10 ** (g_dc_db / 20) - 10 ** (self.cfg.rx.ctle_g_dc_db / 20)
+        moved = copy.copy(self)
+        moved.cfg = self.cfg.replace(**{"rx.ctle_g_dc_db": float(g_dc_db)})
+        moved.pulse = dataclasses.replace(
+            self.pulse, samples=self.pulse.samples + step * d["pulse"]
+        )
+        moved.noise = dataclasses.replace(
+            self.noise, response=self.noise.response + step * d["noise"]
+        )
+        moved.edge_response = self.edge_response + step * d["edge"]
+        moved.aggressors = [
+            dataclasses.replace(a, samples=a.samples + step * da)
+            for a, da in zip(self.aggressors, d["aggressors"], strict=True)
+        ]
+        return moved
+
+    @staticmethod
+    def _ctle_frequency(value, default):
+        """A 93A CTLE frequency from the config, or its 802.3ck default."""
+        return default if value is None else value
 
     def dsp_ffe(self) -> tuple[np.ndarray, int]:
         """The Rx FFE the DSP starts from (a unit tap when it is folded into the pulse), and

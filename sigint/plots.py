@@ -113,7 +113,8 @@ def plot_taps(result: LinkResult, ax=None):
     n_ffe = 0 if result.ffe_taps is None else result.ffe_taps.size
     every = cfg.sim.tap_trace_every
     symbols = np.arange(trace.shape[0]) * every
-    for i in range(trace.shape[1]):
+    n_taps = n_ffe + (0 if result.dfe_taps is None else result.dfe_taps.size)
+    for i in range(n_taps):
         if i < n_ffe:
             label = f"FFE {i - cfg.rx.ffe_cursor:+d}"
             main = i == cfg.rx.ffe_cursor
@@ -127,5 +128,10 @@ def plot_taps(result: LinkResult, ax=None):
     ax.set_ylabel("tap (normalised)")
     ax.set_title(f"{result.label}: equaliser adaptation")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, ncol=3)
+    ax.legend(fontsize=7, ncol=3, loc="upper left")
+    if trace.shape[1] > n_taps:  # the CTLE gain adapted too: its g_DC on a second axis
+        ax2 = ax.twinx()
+        ax2.plot(symbols, 20 * np.log10(trace[:, n_taps]), color="k", lw=1.4, label="CTLE g_DC")
+        ax2.set_ylabel("CTLE g_DC (dB)")
+        ax2.legend(fontsize=7, loc="upper right")
     return ax

@@ -129,15 +129,14 @@ def pulse_from_transfer(
     post_ui = max(0, int(np.ceil((offset.max() - (s - 1 - s // 2)) / s)))
     start = row0 - pre_ui * s
     n_keep = (pre_ui + 1 + post_ui) * s
-    idx = (start + np.arange(n_keep)) % n
-    kept = p[idx]
+    kept = circular_window(p, start, n_keep)
     # T-spaced samples at the sampling phase, j UIs after the peak (circularly); the dropped
     # ones are those after the last kept post-cursor and before the first kept pre-cursor.
     cursors = np.roll(p, -peak)[::s]
     dropped = cursors[post_ui + 1 : cursors.size - pre_ui]
     dt = ui_s / s
     return PulseResponse(
-        samples=np.ascontiguousarray(kept),
+        samples=kept,
         samples_per_ui=s,
         ui_s=ui_s,
         pre_ui=pre_ui,
@@ -163,6 +162,7 @@ class NoiseResponse:
     samples_per_ui: int
     noise_samples_per_ui: int
     source_sigma_per_sqrt_density: float
+    window_start: int = 0
 
     def sigma_v(self, noise_density_v2_hz: float, phase: int, ffe=None) -> float:
         """RMS noise at the slicer at ``phase`` for input density N0 (V²/Hz).
@@ -203,7 +203,8 @@ def noise_from_transfer(
     """
     s, q = samples_per_ui, noise_samples_per_ui
     g = np.fft.irfft(h_rx_f)
-    g = np.roll(g, g.size // 2)  # the zero-phase band limit rings on both sides of t = 0
+    n = g.size
+    g = np.roll(g, n // 2)  # the zero-phase band limit rings on both sides of t = 0
     keep = np.flatnonzero(np.abs(g) >= 1e-5 * np.abs(g).max())
     g = g[keep[0] : keep[-1] + 1]
     return NoiseResponse(
@@ -211,4 +212,10 @@ def noise_from_transfer(
         samples_per_ui=s,
         noise_samples_per_ui=q,
         source_sigma_per_sqrt_density=float(np.sqrt(q * f_baud_hz / 2.0)),
+        window_start=int((keep[0] - n // 2) % n),
     )
+
+
+def circular_window(p: np.ndarray, start: int, size: int) -> np.ndarray:
+    """``size`` samples of the periodic response ``p`` from index ``start`` (wrapping)."""
+    return np.ascontiguousarray(p[(start + np.arange(size)) % p.size])

@@ -60,7 +60,9 @@ class LinkResult:
         Final Rx FFE taps when the FFE ran in the DSP (normalised units).
     tap_trace : ndarray or None
         Adaptive equaliser taps [FFE..., DFE...] every ``sim.tap_trace_every`` symbols (once
-        per chunk with a CDR).
+        per chunk with a CDR), then the CTLE's linear g when it adapts.
+    ctle_g_dc_db : float or None
+        The adapted CTLE g_DC, dB (None when it did not adapt).
     cdr_report : CDRReport or None
         With clock recovery: the recovered frequency error, phase error, cycle slips, when lock
         was gained and lost, and the verdict ("locked" / "NOT locked: …").
@@ -95,6 +97,7 @@ class LinkResult:
     ffe_taps: np.ndarray | None = None
     tap_trace: np.ndarray | None = None
     cdr_report: object | None = None
+    ctle_g_dc_db: float | None = None
 
     @classmethod
     def build(
@@ -114,6 +117,7 @@ class LinkResult:
         ffe_taps=None,
         tap_trace=None,
         cdr_report=None,
+        ctle_g_dc_db=None,
     ) -> LinkResult:
         """Assemble a result from the engine's accumulators (normalised slicer units)."""
         cfg = link.cfg
@@ -171,6 +175,7 @@ class LinkResult:
             ffe_taps=ffe_taps if cfg.rx.ffe_in_dsp else None,
             tap_trace=tap_trace,
             cdr_report=cdr_report,
+            ctle_g_dc_db=ctle_g_dc_db,
         )
 
     @property
@@ -211,6 +216,7 @@ class LinkResult:
             "tx_noise_sigma_v": self.tx_noise_sigma_v,
             "dfe_taps": arr(self.dfe_taps),
             "ffe_taps": arr(self.ffe_taps),
+            "ctle_g_dc_db": self.ctle_g_dc_db,
             "elapsed_s": self.elapsed_s,
             "symbols_per_s": self.symbols_per_s,
             "channel_notes": [n.to_dict() for n in self.channel_notes],

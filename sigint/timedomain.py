@@ -31,7 +31,7 @@ from .config import LinkConfig
 from .eye import EyeDiagram
 from .jitter import EdgeJitter, jitter_stream
 from .kernels.cdr import sample_jittered, sample_rows_at
-from .kernels.equalize import equalize_slice, filter_rows
+from .kernels.equalize import equalize_ctle_slice, equalize_slice, filter_rows
 from .kernels.eye import accumulate_eye
 from .link import Link
 from .mlse import MLSEDetector
@@ -139,6 +139,9 @@ class TimeDomainRun:
             responses.append(link.edge_response)
             rates.append(1)
         self.superposer = Superposer(responses, rates, s, phases, method)
+        self.ctle = None  # [g, g_ref, g_min, g_max] while the CTLE gain adapts
+        if cfg.rx.ctle_adaptation != "fixed":
+            self._prepare_ctle_adaptation(rates, phases)
 
         self.h0 = link.slicer_main_cursor
         self.scale_v = self.h0 * link.outer_level_v  # volts of a normalised level at the slicer
@@ -253,6 +256,32 @@ class TimeDomainRun:
             fs = rx.adc_full_scale_v if rx.adc_full_scale_v is not None else default_fs
             self.adc = ADC(rx.adc_bits, fs)
 
+    def _prepare_ctle_adaptation(self, rates, phases):
+        """A second superposer for ∂/∂g of every stream (same inputs, same windows)."""
+        rx = self.cfg.rx
+        d = self.link.ctle_gain_derivatives()
+        responses = [d["pulse"]]
+        if self.sigma_src > 0:
+            responses.append(d["noise"])
+        responses += d["aggressors"]
+        if self.jitter_on:
+            responses.append(d["edge"])
+        sup = Superposer(responses, rates, self.s, phases, self.superposer.method)
+        assert sup.spans == self.superposer.spans, "derivative responses cut on other windows"
+        self.gain_superposer = sup
+        self.gain_rows = None
+        g_ref = 10 ** (rx.ctle_g_dc_db / 20)
+        lo, hi = rx.ctle_g_dc_range_db
+        self.ctle = np.array([g_ref, g_ref, 10 ** (lo / 20), 10 ** (hi / 20)])
+        self.mu_ctle = rx.ctle_step
+        self.ctle_from = rx.ctle_hold_symbols
+        self.ss_ctle = rx.ctle_adaptation == "sign-sign"
+
+    @property
+    def ctle_g_dc_db(self) -> float | None:
+        """The CTLE's g_DC now (adapted), dB; None when it does not adapt."""
+        return None if self.ctle is None else float(20 * np.log10(self.ctle[0]))
+
     def _next_chunk(self, n: int, histories: list, rows: np.ndarray):
         """Draw the next ``n`` symbols (and every other stream) and superpose their waveform.
 
@@ -282,6 +311,10 @@ class TimeDomainRun:
             extended = np.concatenate([histories[i], values])
             histories[i] = extended[extended.size - histories[i].size :]
             inputs.append(extended)
+        if self.ctle is not None:
+            if self.gain_rows is None or self.gain_rows.shape != rows.shape:
+                self.gain_rows = np.empty_like(rows)
+            self.gain_superposer(inputs, self.gain_rows[:n])
         return data, sent, self.superposer(inputs, rows[:n])
 
     def run(self, progress=None, t_start: float | None = None) -> LinkResult:
@@ -323,25 +356,22 @@ class TimeDomainRun:
                 tx_delay=np.zeros(lat, np.int8),
                 aligner=_Aligner(self.group),
             )
+            if self.ctle is not None:
+                state.update(x0_hist=np.zeros(n_ffe - 1), xg_hist=np.zeros(n_ffe - 1))
+        tau = None
         if self.cfg.rx.sampling_rj_rms_ui > 0:  # read each sample early or late
-            cols = np.ascontiguousarray(out[:, self.jitter_cols])
             tau = self.cfg.rx.sampling_rj_rms_ui * self.s * self.rng_rj.standard_normal(n)
-            x_v = np.empty(n)
-            sample_jittered(cols, float((self.jitter_cols.size - 1) // 2), tau, x_v)
-        else:
-            x_v = out[:, self.slicer_col]
+        x_v = self._slicer_samples(out, tau)
         if self.adc is not None:  # VGA, then the ADC, then back to slicer volts
             x_v = self.adc(x_v * self.vga) / self.vga
-        x_ext = np.concatenate([state["x_hist"], x_v / self.scale_v])
-        state["x_hist"] = x_ext[x_ext.size - (n_ffe - 1) :]
         n_adapt = int(np.clip(self.adapt_until - done, 0, n))
         n_trace_max = n // self.trace_every + 1 if self.trace_every else 0
-        trace = np.empty((n_trace_max, n_ffe + self.dfe_taps.size))
+        n_cols = n_ffe + self.dfe_taps.size + (self.ctle is not None)
+        trace = np.empty((n_trace_max, n_cols))
         dec = np.empty(n, np.int8)
         z = np.empty(n)
         fb = np.empty(n)
-        n_trace = equalize_slice(
-            x_ext,
+        equalizer = (
             self.ffe,
             self.n_pre,
             self.dfe_taps,
@@ -363,6 +393,23 @@ class TimeDomainRun:
             self.ffe_mask,
             self.dfe_mask,
         )
+        if self.ctle is None:
+            x_ext = np.concatenate([state["x_hist"], x_v / self.scale_v])
+            n_trace = equalize_slice(x_ext, *equalizer)
+        else:
+            x0 = np.concatenate([state["x0_hist"], x_v / self.scale_v])
+            xg = self._slicer_samples(self.gain_rows[:n], tau) / self.scale_v
+            xg = np.concatenate([state["xg_hist"], xg])
+            x_ext = np.concatenate([state["x_hist"], np.empty(n)])
+            g_start = self.ctle[0]
+            ctle_from = int(np.clip(self.ctle_from - done, 0, n))
+            n_trace = equalize_ctle_slice(
+                x0, xg, x_ext, self.ctle, self.mu_ctle, self.ss_ctle, ctle_from, *equalizer
+            )
+            state["x0_hist"], state["xg_hist"] = x0[n:], xg[n:]
+            # The eye: the chunk's waveform at the gain of its middle (it moves slowly).
+            out += (0.5 * (g_start + self.ctle[0]) - self.ctle[1]) * self.gain_rows[:n]
+        state["x_hist"] = x_ext[n:]
         tally.traces.append(trace[:n_trace])
         if n_ffe > 1:  # the slicer's waveform: the FFE (its current taps) over every phase
             rows_ext = np.concatenate([state["rows_hist"], out])
@@ -397,6 +444,15 @@ class TimeDomainRun:
         k = ga + np.arange(txa.size)
         ok = (k >= self.count_from) & (k < self.count_until)
         tally.add_errors(txa[ok], deca[ok])
+
+    def _slicer_samples(self, rows, tau):
+        """The slicer column of ``rows``, or each row read ``tau`` samples early or late."""
+        if tau is None:
+            return rows[:, self.slicer_col]
+        cols = np.ascontiguousarray(rows[:, self.jitter_cols])
+        x_v = np.empty(rows.shape[0])
+        sample_jittered(cols, float((self.jitter_cols.size - 1) // 2), tau, x_v)
+        return x_v
 
     def _receive_cdr(self, done, data, sent, out, tally, state):
         """Recovered clock: the CDR samples every phase's rows where its loop puts the clock."""
@@ -516,6 +572,7 @@ class _Tally:
             ffe_taps=run.ffe.copy(),
             tap_trace=np.concatenate(self.traces) if run.trace_every else None,
             cdr_report=run.cdr.report() if run.cdr is not None else None,
+            ctle_g_dc_db=run.ctle_g_dc_db,
             link=run.link,
             n_symbols=self.n_counted,
             symbol_errors=self.sym_err,

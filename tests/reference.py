@@ -239,6 +239,53 @@ def equalize_slice(
     return decisions, zs, fbs, np.array(ffe), np.array(dfe), np.array(history), np.array(trace)
 
 
+def equalize_ctle_slice(
+    x0,
+    x_gain,
+    x_hist,
+    ctle,
+    mu_ctle,
+    ss_ctle,
+    ctle_from,
+    ffe,
+    n_pre,
+    dfe,
+    history,
+    thresholds,
+    levels,
+    mu_ffe,
+    mu_dfe,
+    n_adapt,
+    ss_ffe,
+    ss_dfe,
+):
+    """Twin of ``kernels.equalize.equalize_ctle_slice``: one :func:`equalize_slice` step per
+    sample on the CTLE output ``x0 + (g − g_ref)·x_gain`` formed with each sample's gain.
+
+    Returns ``(decisions, z, g_trajectory, ffe, dfe)``.
+    """
+    g, g_ref, g_min, g_max = (float(v) for v in ctle)
+    n_ffe = len(ffe)
+    x = list(np.asarray(x_hist, float))
+    n = len(x0) - n_ffe + 1
+    decisions, zs, gs = np.zeros(n, np.int8), np.zeros(n), np.zeros(n)
+    for k in range(n):
+        newest = k + n_ffe - 1
+        x.append(x0[newest] + (g - g_ref) * x_gain[newest])
+        adapt_gain = ctle_from <= k < n_adapt
+        grad = sum(ffe[i] * x_gain[newest - i] for i in range(n_ffe))
+        d, z, _, ffe, dfe, history, _ = equalize_slice(
+            x[k : k + n_ffe], ffe, n_pre, dfe, history, thresholds, levels,
+            mu_ffe, mu_dfe, int(k < n_adapt), ss_ffe, ss_dfe, 0, 0,
+        )  # fmt: skip
+        if adapt_gain:
+            e = z[0] - levels[d[0]]
+            step = np.sign(e) * np.sign(grad) if ss_ctle else e * grad
+            g = min(max(g - mu_ctle * step, g_min), g_max)
+        decisions[k], zs[k], gs[k] = d[0], z[0], g
+    return decisions, zs, gs, ffe, dfe
+
+
 def filter_rows(rows, taps):
     """Twin of ``kernels.equalize.filter_rows``: a T-spaced FIR down the rows."""
     rows = np.asarray(rows, float)
