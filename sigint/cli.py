@@ -166,6 +166,63 @@ def cmd_eye(args) -> int:
     return 0
 
 
+def cmd_stateye(args) -> int:
+    """Statistical eye of the link in a TOML config: BER contours, bathtubs, heights, widths."""
+    import time
+
+    from .config import load_config
+    from .plots import _pyplot, plot_bathtubs, plot_stateye
+    from .stateye import PROBABILITY_FLOOR, statistical_eye
+    from .store import write_json_atomic
+
+    cfg = load_config(args.config)
+    targets = [float(t) for t in args.targets.split(",")]
+    for t in targets:
+        if not 0 < t < 0.5:
+            raise ValueError(f"--targets: {t!r}: expected probabilities between 0 and 0.5")
+    t0 = time.perf_counter()
+    stat = statistical_eye(cfg, voltage_bins=args.bins)
+    elapsed = time.perf_counter() - t0
+    doc = {"sigint_version": __version__, "config": args.config, "elapsed_s": elapsed}
+    doc.update(stat.to_dict(targets))
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.config).stem
+    written = []
+    plt = _pyplot()
+    for fmt in args.format:
+        ax = plot_stateye(stat, title=f"{stem}: statistical eye")
+        path = out_dir / f"{stem}_stateye.{fmt}"
+        ax.figure.savefig(path, dpi=120)
+        plt.close(ax.figure)
+        axes = plot_bathtubs(stat, title=stem)
+        path_b = out_dir / f"{stem}_bathtubs.{fmt}"
+        axes[0].figure.savefig(path_b, dpi=120)
+        plt.close(axes[0].figure)
+        written += [str(path), str(path_b)]
+    write_json_atomic(out_dir / f"{stem}_stateye.json", doc)
+    written.append(str(out_dir / f"{stem}_stateye.json"))
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(f"sigint {__version__} stateye: {stem} ({elapsed:.2f} s)")
+
+    def fmt(p):
+        return f"< {PROBABILITY_FLOOR:.0e}" if p < PROBABILITY_FLOOR else f"{p:.3e}"
+
+    print(f"SER {fmt(doc['ser'])}  BER {fmt(doc['ber'])} at the sampling phase")
+    print(f"{'probability':>12}  {'min eye height mV':>18}  {'min eye width UI':>17}")
+    for e in doc["eyes"]:
+        print(
+            f"{e['probability']:>12.0e}  {min(e['heights_v']) * 1e3:>18.2f}"
+            f"  {min(e['widths_ui']):>17.3f}"
+        )
+    for note in stat.notes:
+        print(f"note: {note}")
+    print("wrote " + ", ".join(written))
+    return 0
+
+
 def cmd_channel(args) -> int:
     """What is in a Touchstone channel (or a folder paired by name)."""
     from .channel_report import channel_report, plot_channel_report
@@ -380,6 +437,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--symbols", type=int, default=None, help="override sim.n_symbols")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     p.set_defaults(func=cmd_eye)
+
+    p = sub.add_parser("stateye", help="statistical eye: BER contours and bathtubs to 1e-15")
+    p.add_argument("config", help="link config (TOML)")
+    p.add_argument(
+        "--targets", default="1e-3,1e-6,1e-9,1e-12,1e-15", help="probabilities for eye figures"
+    )
+    p.add_argument("--bins", type=int, default=2048, help="voltage bins of the grid")
+    p.add_argument("--out", default="sigint-out", help="output folder (default: sigint-out)")
+    p.add_argument("--format", nargs="+", default=["png"], choices=["png", "svg"])
+    p.add_argument("--json", action="store_true", help="JSON on stdout")
+    p.set_defaults(func=cmd_stateye)
 
     p = sub.add_parser("channel", help="what is in a Touchstone channel: IL, ILD, RL, ICN, checks")
     p.add_argument("file", help="thru .sNp file, or a folder with *thru*, *next*, *fext* files")

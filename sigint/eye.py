@@ -34,6 +34,32 @@ def _upper_quantile(counts: np.ndarray, edges: np.ndarray, p: float) -> float:
     return float(flipped)
 
 
+def widths_from_openings(openings: np.ndarray) -> np.ndarray:
+    """Width of each eye, UI, from its openings over one UI of phases (float64[n_eyes, S]).
+
+    The open span around the sampling phase S//2, the opening interpolated linearly between
+    phases to find where it crosses zero; an eye closed at the sampling phase has width 0.
+    """
+    s = openings.shape[1]
+    c = s // 2
+    widths = np.zeros(openings.shape[0])
+    for i, o in enumerate(openings):
+        if not o[c] > 0:
+            continue
+        right = float(s - 1 - c)
+        for p in range(c, s - 1):
+            if o[p + 1] <= 0:
+                right = p - c + o[p] / (o[p] - o[p + 1])
+                break
+        left = float(c)
+        for p in range(c, 0, -1):
+            if o[p - 1] <= 0:
+                left = c - p + o[p] / (o[p] - o[p - 1])
+                break
+        widths[i] = (left + right) / s
+    return widths
+
+
 @dataclass(frozen=True)
 class EyeDiagram:
     """Per-level eye histograms over one UI centred on the sampling instant.
@@ -85,30 +111,9 @@ class EyeDiagram:
         return self.openings_v(probability)[:, self.samples_per_ui // 2]
 
     def widths_ui(self, probability: float) -> np.ndarray:
-        """Eye width of each eye, UI: the open span around the sampling phase.
-
-        The opening is interpolated linearly between phases to find where it crosses zero;
-        an eye closed at the sampling phase has width 0.
-        """
-        openings = self.openings_v(probability)
-        s = self.samples_per_ui
-        c = s // 2
-        widths = np.zeros(openings.shape[0])
-        for i, o in enumerate(openings):
-            if not o[c] > 0:
-                continue
-            right = float(s - 1 - c)
-            for p in range(c, s - 1):
-                if o[p + 1] <= 0:
-                    right = p - c + o[p] / (o[p] - o[p + 1])
-                    break
-            left = float(c)
-            for p in range(c, 0, -1):
-                if o[p - 1] <= 0:
-                    left = c - p + o[p] / (o[p] - o[p - 1])
-                    break
-            widths[i] = (left + right) / s
-        return widths
+        """Eye width of each eye, UI: the open span around the sampling phase
+        (:func:`widths_from_openings`)."""
+        return widths_from_openings(self.openings_v(probability))
 
     def centers_v(self) -> np.ndarray:
         """Mean voltage of each level at the sampling phase, V."""

@@ -135,3 +135,67 @@ def plot_taps(result: LinkResult, ax=None):
         ax2.set_ylabel("CTLE g_DC (dB)")
         ax2.legend(fontsize=7, loc="upper right")
     return ax
+
+
+def plot_stateye(stat, ax=None, title: str = "statistical eye", levels=(3, 6, 9, 12, 15)):
+    """BER contours of a :class:`~sigint.stateye.StatEye` over one UI (log10 colour map,
+    contour lines at 10^-k for k in ``levels``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.8), layout="constrained")
+    main = stat.cases[stat.centre][0].main_v
+    top = float(np.max(np.abs(stat.levels_v)) * abs(main))
+    v = np.linspace(-1.25 * top, 1.25 * top, 321)
+    t_ui = stat.phases_ui()
+    log_p = np.log10(np.maximum(stat.contour_map(v), 1e-30))
+    mesh = ax.pcolormesh(t_ui, v * 1e3, log_p, shading="nearest", cmap="magma_r", vmin=-18, vmax=0)
+    ax.figure.colorbar(mesh, ax=ax, label="log10 error probability")
+    cs = ax.contour(
+        t_ui,
+        v * 1e3,
+        log_p,
+        levels=sorted(-k for k in levels),
+        colors="w",
+        linewidths=0.8,
+        linestyles="solid",
+    )
+    ax.clabel(cs, fmt=lambda x: f"1e{round(x)}", fontsize=7)
+    ax.set_xlabel("time from the sampling instant (UI)")
+    ax.set_ylabel("slicer voltage (mV)")
+    ax.set_title(title)
+    return ax
+
+
+def plot_bathtubs(stat, axes=None, title: str = "bathtubs"):
+    """Vertical bathtubs at the sampling phase and horizontal bathtubs (best threshold per
+    phase) of every eye of a :class:`~sigint.stateye.StatEye`.
+
+    Returns
+    -------
+    (Axes, Axes)
+    """
+    plt = _pyplot()
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    ax_v, ax_h = axes
+    main = stat.cases[stat.centre][0].main_v
+    for i in range(stat.m - 1):
+        lo, hi = sorted((stat.levels_v[i] * main, stat.levels_v[i + 1] * main))
+        v = np.linspace(lo, hi, 301)
+        ax_v.semilogy(v * 1e3, np.maximum(stat.bathtub_vertical(i, v), 1e-30), label=f"eye {i}")
+        ax_h.semilogy(stat.phases_ui(), np.maximum(stat.bathtub_horizontal(i), 1e-30))
+    for ax in axes:
+        ax.set_ylim(1e-18, 1)
+        ax.grid(alpha=0.3, which="both")
+        ax.set_ylabel("error probability")
+    ax_v.set_xlabel("threshold (mV)")
+    ax_h.set_xlabel("time from the sampling instant (UI)")
+    ax_v.legend(fontsize=7)
+    ax_v.set_title(f"{title}: vertical")
+    ax_h.set_title(f"{title}: horizontal")
+    return ax_v, ax_h

@@ -494,3 +494,24 @@ def cdr_recover_clock(rows, thresholds, levels, cfg, n_max):
         y_prev, a_prev = y, a
     d, r, ph, lk = (np.array(v) for v in out)
     return d.astype(np.int8), r.astype(np.int64), ph, lk.astype(np.int8), slips, stats
+
+
+def convolve_cursors(shifts, probs, pmf):
+    """Twin of ``kernels.stateye.convolve_cursors``: split each shifted copy between the two
+    neighbouring bins, one cursor after another. Returns ``(pmf, blur_bins2)``."""
+    pmf = np.asarray(pmf, float).copy()
+    n = pmf.size
+    blur = 0.0
+    for row_s, row_p in zip(shifts, probs, strict=True):
+        out = np.zeros(n)
+        for s, p in zip(row_s, row_p, strict=True):
+            if p == 0:
+                continue
+            i0 = int(np.floor(s))
+            frac = s - i0
+            blur += p * frac * (1 - frac)
+            idx = np.arange(n) + i0
+            np.add.at(out, np.clip(idx, 0, n - 1), p * (1 - frac) * pmf)
+            np.add.at(out, np.clip(idx + 1, 0, n - 1), p * frac * pmf)
+        pmf = out
+    return pmf, blur
