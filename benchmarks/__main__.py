@@ -1,14 +1,19 @@
-"""``python -m benchmarks [timedomain|channel] [options]``: speed figures, printed and as JSON.
+"""``python -m benchmarks [timedomain|channel|stateye] [options]``: speed figures, printed and
+as JSON.
 
-With no suite name both run (the time-domain engine cold and warm on one core, then the
-Touchstone load-to-pulse path).
+With no suite name all run (the time-domain engine cold and warm on one core, the Touchstone
+load-to-pulse path, then the statistical engine).
 """
 
 import sys
 
-from . import bench_channel, bench_timedomain
+from . import bench_channel, bench_stateye, bench_timedomain
 
-SUITES = {"timedomain": bench_timedomain.main, "channel": bench_channel.main}
+SUITES = {
+    "timedomain": bench_timedomain.main,
+    "channel": bench_channel.main,
+    "stateye": bench_stateye.main,
+}
 
 if __name__ == "__main__":
     args = sys.argv[1:]
@@ -16,4 +21,5 @@ if __name__ == "__main__":
         sys.exit(SUITES[args[0]](args[1:]))
     smoke = ["--smoke"] if "--smoke" in args else []
     code = bench_timedomain.main(args)
-    sys.exit(code or bench_channel.main(smoke))
+    code = code or bench_channel.main(smoke)
+    sys.exit(code or bench_stateye.main(smoke))

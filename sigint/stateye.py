@@ -183,7 +183,7 @@ class StatEye:
         span = n * self.dv_v
         lo_v = a * min(mains) - span
         hi_v = a * max(mains) + span
-        grid = np.linspace(lo_v, hi_v, 8 * n + 1)
+        grid = np.linspace(lo_v, hi_v, 2 * n + 1)  # one point per bin
         below = self.prob_below(level, grid, phase)
         above = self.prob_above(level, grid, phase)
         log_p = np.log(probability)

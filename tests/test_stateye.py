@@ -144,13 +144,39 @@ def test_results_do_not_depend_on_the_bin_count():
 def test_a_longer_tail_probability_gives_a_smaller_eye_and_the_bathtub_is_consistent():
     stat = statistical_eye(demo_config("224G", "PAM4"))
     heights = [stat.heights_v(p)[1] for p in (1e-3, 1e-6, 1e-9, 1e-12, 1e-15)]
-    assert all(a > b for a, b in zip(heights, heights[1:], strict=False))
+    assert np.all(np.diff(heights) < 0)
     widths = [stat.widths_ui(p)[1] for p in (1e-3, 1e-9, 1e-15)]
-    assert all(a >= b for a, b in zip(widths, widths[1:], strict=False))
-    # the vertical bathtub at the edges of the 1e-9 opening reads ~1e-9 on its steeper side
+    assert np.all(np.diff(widths) <= 0)
+    # the opening's edges are where each level's tail reads the probability
+    for p in (1e-6, 1e-12):
+        top = stat._quantiles(2, p, stat.centre)[0]
+        bottom = stat._quantiles(1, p, stat.centre)[1]
+        assert float(stat.prob_below(2, top)) == pytest.approx(p, rel=0.02)
+        assert float(stat.prob_above(1, bottom)) == pytest.approx(p, rel=0.02)
+        assert top - bottom == pytest.approx(stat.heights_v(p)[1], rel=1e-9)
+    # the vertical bathtub is deep between the levels and ~1/2 at their centres
     main = stat.cases[stat.centre][0].main_v
-    lo_edge = stat.levels_v[1] * main + 0.0  # between levels 1 and 2: eye index 1
     v = np.linspace(stat.levels_v[1] * main, stat.levels_v[2] * main, 401)
     tub = stat.bathtub_vertical(1, v)
-    assert tub.min() < 1e-15 and tub[0] > 0.1 and tub[-1] > 0.1
-    assert lo_edge < v[np.argmin(tub)] < stat.levels_v[2] * main
+    assert tub.min() < 1e-15 and 0.2 < tub[0] < 0.6 and 0.2 < tub[-1] < 0.6
+
+
+def test_sigint_stateye_writes_the_figures_the_api_gives(tmp_path, capsys):
+    from sigint.cli import main
+    from sigint.config import save_config
+
+    cfg = demo_config("224G", "PAM4")
+    path = tmp_path / "link.toml"
+    save_config(cfg, path)
+    out = tmp_path / "out"
+    assert main(["stateye", str(path), "--out", str(out), "--targets", "1e-6,1e-12"]) == 0
+    printed = capsys.readouterr().out
+    assert "min eye height mV" in printed and "1e-12" in printed
+    doc = __import__("json").loads((out / "link_stateye.json").read_text())
+    stat = statistical_eye(cfg)
+    assert doc["eyes"][1]["probability"] == 1e-12
+    assert np.allclose(doc["eyes"][1]["heights_v"], stat.heights_v(1e-12), rtol=1e-9)
+    assert (out / "link_stateye.png").stat().st_size > 10_000
+    assert (out / "link_bathtubs.png").stat().st_size > 10_000
+    assert main(["stateye", str(path), "--out", str(out), "--targets", "0.7"]) == 2
+    assert "--targets" in capsys.readouterr().err
