@@ -211,6 +211,12 @@ def cmd_stateye(args) -> int:
         return f"< {PROBABILITY_FLOOR:.0e}" if p < PROBABILITY_FLOOR else f"{p:.3e}"
 
     print(f"SER {fmt(doc['ser'])}  BER {fmt(doc['ber'])} at the sampling phase")
+    prop = doc["dfe_error_propagation"]
+    if prop["ser"] > doc["ser"]:
+        print(
+            f"with DFE error propagation: SER {fmt(prop['ser'])}  BER {fmt(prop['ber'])}"
+            f"  ({prop['mean_burst_errors']:.2f} errors per burst)"
+        )
     print(f"{'probability':>12}  {'min eye height mV':>18}  {'min eye width UI':>17}")
     for e in doc["eyes"]:
         print(

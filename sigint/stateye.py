@@ -27,6 +27,7 @@ the P-quantile of level i+1 minus the (1 − P)-quantile of level i.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,6 +64,32 @@ class _Case:
 
 
 @dataclass(frozen=True)
+class ErrorPropagation:
+    """DFE error propagation from :meth:`StatEye.error_propagation`.
+
+    Attributes
+    ----------
+    ser, ber : float
+        Symbol and bit error ratios with propagation.
+    ser_without : float
+        The symbol error ratio with correct feedback.
+    mean_burst_errors : float
+        Errors per burst (a run of consecutive wrong decisions).
+    p_error_after_error : float
+        P(error | the previous decision was wrong).
+    memory : int
+        DFE taps the chain follows.
+    """
+
+    ser: float
+    ser_without: float
+    ber: float
+    mean_burst_errors: float
+    p_error_after_error: float
+    memory: int
+
+
+@dataclass(frozen=True)
 class StatEye:
     """A statistical eye: per phase, the distribution of each level's slicer sample.
 
@@ -82,6 +109,11 @@ class StatEye:
     precoded : bool
     notes : tuple of str
         What the model left out or approximated for this link.
+    dfe_feedback_v : ndarray
+        What each DFE tap subtracts per volt of decided Tx level (b_j·h(0)): a wrong decision
+        shifts the next samples by these times the error (:meth:`error_propagation`).
+    interference_correlation : ndarray
+        Correlation of the interference (ISI and noise) between samples 1, 2, … UI apart.
     """
 
     levels_v: np.ndarray
@@ -93,6 +125,8 @@ class StatEye:
     bits_per_symbol: float
     precoded: bool
     notes: tuple = ()
+    dfe_feedback_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    interference_correlation: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cases: list = field(default_factory=list, repr=False)  # per phase: list of _Case
 
     @property
@@ -159,6 +193,69 @@ class StatEye:
                 ser += w * float(p.sum())
                 bits += w * float(p @ c.bits[k])
         return float(ser), float(bits)
+
+    def error_propagation(self, memory: int = 3, phase: int | None = None) -> ErrorPropagation:
+        """DFE error propagation: a Markov chain over the last ``memory`` decision errors.
+
+        A wrong decision (one level up or down) leaves the DFE subtracting the wrong level, so
+        the next samples move by −b_j·h(0)·(â − a) for j = 1 … ``memory``, plus the
+        conditional mean of the correlated interference that caused the error (ρ_j times the
+        half level spacing it had to cross: a CTLE's peaking makes ρ_1 negative, which adds
+        to the DFE's pull); the chance of the next error given that shift comes from the same
+        distributions as the error-free figures (the sent level averaged; one-level errors).
+        The chain's stationary distribution gives the symbol error ratio with propagation, and
+        how errors cluster into bursts (for the FEC).
+        """
+        phase = self.centre if phase is None else phase
+        taps = np.asarray(self.dfe_feedback_v, dtype=float)[:memory]
+        taps = np.concatenate([taps, np.zeros(1 - min(taps.size, 1))])  # follow ≥ 1 decision
+        k = taps.size
+        spacing = float(np.mean(np.diff(self.levels_v)))
+        # Per past error (one level, sign e): the DFE subtracts c_j·e·spacing too much, and the
+        # interference that caused it (≈ half a level spacing at the slicer, sign e) leaves
+        # its conditional mean ρ_j·e·spacing·h(0)/2 in the sample j UI later.
+        rho = np.zeros(k)
+        known = np.asarray(self.interference_correlation, dtype=float)[:k]
+        rho[: known.size] = known
+        main = self.cases[phase][0].main_v
+        pull = -taps + rho * 0.5 * main
+        states = list(itertools.product((-1, 0, 1), repeat=k))
+        index = {st: n for n, st in enumerate(states)}
+        t = self.thresholds_v
+        p_down = np.zeros(len(states))
+        p_up = np.zeros(len(states))
+        for n, st in enumerate(states):
+            shift = float(np.dot(pull, st)) * spacing
+            for i in range(self.m):
+                w = self.level_probs[i]
+                if i > 0:  # decided one level down: y + shift < t_(i−1)
+                    p_down[n] += w * float(self.prob_below(i, t[i - 1] - shift, phase))
+                if i < self.m - 1:
+                    p_up[n] += w * float(self.prob_above(i, t[i] - shift, phase))
+        trans = np.zeros((len(states), len(states)))
+        for n, st in enumerate(states):
+            for e, p in ((-1, p_down[n]), (1, p_up[n]), (0, 1.0 - p_down[n] - p_up[n])):
+                trans[n, index[(e, *st[:-1])]] += p
+        # stationary distribution: left eigenvector of the transition matrix
+        a = trans.T - np.eye(len(states))
+        a[-1] = 1.0
+        rhs = np.zeros(len(states))
+        rhs[-1] = 1.0
+        pi = np.linalg.solve(a, rhs)
+        p_err = p_down + p_up
+        ser = float(pi @ p_err)
+        after_error = np.array([st[0] != 0 for st in states])
+        starts = float(pi[~after_error] @ p_err[~after_error])  # errors after a correct one
+        ser0 = self.ser(phase)
+        return ErrorPropagation(
+            ser=ser,
+            ser_without=ser0,
+            ber=ser * (self.ber(phase) / ser0 if ser0 > 0 else 0.0),
+            mean_burst_errors=ser / starts if starts > 0 else 1.0,
+            p_error_after_error=float(pi[after_error] @ p_err[after_error])
+            / max(float(pi[after_error].sum()), 1e-300),
+            memory=k,
+        )
 
     def openings_v(self, probability: float) -> np.ndarray:
         """Vertical opening of every eye at every phase at ``probability``, V (negative: closed).
@@ -240,9 +337,16 @@ class StatEye:
     def to_dict(self, targets=(1e-3, 1e-6, 1e-9, 1e-12, 1e-15)) -> dict:
         """JSON-ready figures: SER and BER at the sampling phase, eye heights and widths at
         each target probability, and the notes."""
+        prop = self.error_propagation()
         return {
             "ser": self.ser(),
             "ber": self.ber(),
+            "dfe_error_propagation": {
+                "ser": prop.ser,
+                "ber": prop.ber,
+                "mean_burst_errors": prop.mean_burst_errors,
+                "p_error_after_error": prop.p_error_after_error,
+            },
             "voltage_bin_v": self.dv_v,
             "eyes": [
                 {
@@ -322,7 +426,10 @@ class _Builder:
             self.notes.append("CDR not modelled: every fixed sampling phase is shown")
         if rx.ctle_adaptation != "fixed":
             self.notes.append("CTLE adaptation not modelled: the configured g_DC is used")
-        self.notes.append("DFE decisions taken as correct (no error propagation)")
+        if rx.dfe_taps:
+            self.notes.append(
+                "ser/ber take DFE decisions as correct; error_propagation() adds their errors"
+            )
         self.ffe = (taps, n_pre) if rx.ffe_in_dsp else None
         s = self.s
         pulse = link.pulse
@@ -333,6 +440,7 @@ class _Builder:
         h0 = self.victim[self.main_row, s // 2]
         self.h0 = h0
         dfe = link.dfe_zero_forcing_taps()
+        self.dfe_feedback_v = dfe * h0  # what each tap subtracts per volt of decided level
         rows = self.main_row + 1 + np.arange(dfe.size)
         ok = rows < self.victim.shape[0]
         self.victim[rows[ok]] -= (dfe[ok] * h0)[:, None]
@@ -381,6 +489,36 @@ class _Builder:
             * float(np.sum(self.edge[:, phase] ** 2))
         )  # fmt: skip
         return rx + tx + jitter
+
+    def lag_correlation(self, lags: int) -> np.ndarray:
+        """Correlation of the interference (ISI, Rx and Tx noise) at the sampling phase
+        between samples 1 … ``lags`` UI apart (what a CTLE's peaking makes negative)."""
+        from .superpose import response_table
+
+        link, cfg = self.link, self.cfg
+        c = self.s // 2
+        h = self.victim[:, c]
+        dfe = link.dfe_zero_forcing_taps()
+        pulse = h.copy()
+        rows = self.main_row + 1 + np.arange(dfe.size)
+        ok = rows < pulse.size
+        pulse[rows[ok]] += dfe[ok] * self.h0
+        isi = h.copy()
+        isi[self.main_row] = 0.0
+        q = cfg.sim.noise_samples_per_ui
+        noise_col = response_table(link.noise.response, self.s, q)[:, c]
+        src2 = cfg.rx.noise_density_v2_hz * link.noise.source_sigma_per_sqrt_density**2
+        sigma_tx2 = link.tx_noise_sigma_v() ** 2
+
+        def cov(j):
+            out = self.var_a * float(np.dot(isi[j:], isi[: isi.size - j]))
+            out += sigma_tx2 * float(np.dot(pulse[j:], pulse[: pulse.size - j]))
+            jq = j * q
+            out += src2 * float(np.dot(noise_col[jq:], noise_col[: max(noise_col.size - jq, 0)]))
+            return out
+
+        var = cov(0)
+        return np.array([cov(j) / var if var > 0 else 0.0 for j in range(1, lags + 1)])
 
     def _cursor_sets(self, phase):
         """Per jitter case: (weight, victim cursors at ``phase`` with the main one in place)."""
@@ -503,6 +641,8 @@ class _Builder:
             bits_per_symbol=mod.bits_per_symbol,
             precoded=self.cfg.tx.precoding,
             notes=tuple(self.notes),
+            dfe_feedback_v=self.dfe_feedback_v,
+            interference_correlation=self.lag_correlation(8),
             cases=cases,
         )
 

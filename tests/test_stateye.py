@@ -180,3 +180,40 @@ def test_sigint_stateye_writes_the_figures_the_api_gives(tmp_path, capsys):
     assert (out / "link_bathtubs.png").stat().st_size > 10_000
     assert main(["stateye", str(path), "--out", str(out), "--targets", "0.7"]) == 2
     assert "--targets" in capsys.readouterr().err
+
+
+def test_error_propagation_chain_is_consistent_and_grows_with_the_first_tap():
+    """Without feedback or correlated interference the chain gives back the error-free SER;
+    stronger first taps make errors follow errors more often and lengthen bursts."""
+    cfg = demo_config("448G", "PAM4").replace(**{"rx.noise_density_v2_hz": 4e-17})
+    stat = dataclasses.replace(
+        statistical_eye(cfg), interference_correlation=np.zeros(0)
+    )  # the DFE's pull alone
+    none = dataclasses.replace(stat, dfe_feedback_v=np.zeros(0)).error_propagation()
+    assert none.ser == pytest.approx(stat.ser(), rel=1e-9)
+    assert none.mean_burst_errors == pytest.approx(1.0 / (1.0 - stat.ser()), rel=1e-6)
+    results = []
+    for b1 in (0.2, 0.5, 0.8):
+        taps = np.array([b1 * stat.cases[stat.centre][0].main_v])
+        results.append(dataclasses.replace(stat, dfe_feedback_v=taps).error_propagation())
+    sers = [r.ser for r in results]
+    assert stat.ser() < sers[0] < sers[1] < sers[2]
+    assert np.all(np.diff([r.p_error_after_error for r in results]) > 0)
+    assert np.all(np.diff([r.mean_burst_errors for r in results]) > 0)
+    assert results[-1].p_error_after_error > 3 * stat.ser()
+
+
+@pytest.mark.parametrize("mod", ["PAM4", "PAM6", "PAM8"])
+def test_ber_with_dfe_error_propagation_matches_the_time_domain_engine(mod):
+    """The 448G demo links (24-tap DFE, b1 ≈ 0.35, CTLE-peaked noise with ρ1 ≈ −0.4): the
+    time-domain BER, whose DFE feeds back its own wrong decisions, inside the interval."""
+    cfg = demo_config("448G", mod).replace(
+        **{"sim.n_symbols": 2_000_000, "sim.warmup_symbols": 1000, "tx.pattern": "random",
+           "sim.eye": False}
+    )  # fmt: skip
+    stat = statistical_eye(cfg)
+    prop = stat.error_propagation()
+    td = simulate(cfg)
+    assert td.bit_errors > 20
+    lo, hi = td.ber_ci[0] * 0.95, td.ber_ci[1] * 1.05
+    assert lo <= prop.ber <= hi, (prop.ber, stat.ber(), td.ber_ci)
