@@ -18,7 +18,8 @@ from sigint.demo import demo_config
 from sigint.jitter import JitterConfig
 from sigint.kernels.stateye import convolve_cursors
 from sigint.link import Link
-from sigint.stateye import _convolve_groups, _with_gaussian, statistical_eye
+from sigint.stateye import statistical_eye
+from sigint.stateye.build import _convolve_groups, _with_gaussian
 from sigint.timedomain import simulate
 
 
