@@ -195,6 +195,10 @@ def from_mapping(cls: type, data: Mapping, path: str = "") -> Any:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     reject_unknown(data, fields, path)
+    for name, f in fields.items():
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if required and name not in data:
+            raise ConfigError(_join(path, name), "(missing)", "a value: this key is required")
     kwargs = {name: convert(value, hints[name], _join(path, name)) for name, value in data.items()}
     try:
         return cls(**kwargs)

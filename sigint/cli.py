@@ -400,12 +400,19 @@ def cmd_optimize(args) -> int:
 
 
 def cmd_presets(args) -> int:
-    """List the line-rate presets."""
+    """List the line-rate presets and the COM parameter sets."""
+    from .com import PRESETS, load_preset
     from .rates import preset_table
 
     rows = preset_table()
+    com = [load_preset(name) for name in PRESETS]
     if args.json:
-        print(json.dumps({"sigint_version": __version__, "rates": rows}, indent=2))
+        doc = {
+            "sigint_version": __version__,
+            "rates": rows,
+            "com": [{"name": p.name, "annex": p.annex, "source": p.source} for p in com],
+        }
+        print(json.dumps(doc, indent=2))
         return 0
     print(
         f"{'rate':<16}{'mod':<6}{'line Gb/s':>10}{'b/sym':>7}{'GBd':>9}{'Nyq GHz':>9}"
@@ -416,6 +423,12 @@ def cmd_presets(args) -> int:
             f"{r['rate']:<16}{r['modulation']:<6}{r['line_rate_gbps']:>10.3f}"
             f"{r['bits_per_symbol']:>7.3f}{r['f_baud_gbd']:>9.3f}{r['nyquist_ghz']:>9.3f}"
             f"{r['ui_ps']:>7.2f}  {r['convention']}"
+        )
+    print(f"\n{'COM parameters':<16}{'annex':<7}{'GBd':>9}{'L':>3}{'DER0':>8}  source")
+    for p in com:
+        print(
+            f"{p.name:<16}{p.annex:<7}{p.f_baud_hz / 1e9:>9.3f}{p.levels:>3}{p.der0:>8.0e}"
+            f"  {p.source}"
         )
     return 0
 
@@ -500,7 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_optimize)
 
-    p = sub.add_parser("presets", help="list the line-rate presets")
+    p = sub.add_parser("presets", help="list the line-rate presets and COM parameter sets")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_presets)
     return parser
