@@ -255,6 +255,60 @@ def cmd_channel(args) -> int:
     return 0
 
 
+def cmd_com(args) -> int:
+    """IEEE 802.3 COM of a thru channel and its aggressors (Annex 93A)."""
+    import time
+
+    from .channel_report import pair_folder
+    from .com import load_params, load_preset
+    from .com.engine import compute_com
+    from .store import write_json_atomic
+
+    params = load_params(args.params) if args.params else load_preset(args.preset)
+    thru, fext, next_ = Path(args.thru), list(args.fext), list(args.next)
+    if thru.is_dir():
+        pairs = pair_folder(thru)
+        thru, fext, next_ = pairs.thru, list(pairs.fext) + fext, list(pairs.next) + next_
+    t0 = time.perf_counter()
+    result = compute_com(params, thru, fext, next_, ports=args.ports)
+    elapsed = time.perf_counter() - t0
+    doc = {"sigint_version": __version__, "elapsed_s": elapsed, **result.to_dict()}
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = Path(thru).stem
+    json_path = out_dir / f"{stem}_com.json"
+    write_json_atomic(json_path, doc)
+    written = [str(json_path)]
+    if args.plot:
+        from .plots import save_com_plot
+
+        written.append(str(save_com_plot(result, out_dir / f"{stem}_com.png")))
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0 if result.passed else 1
+    verdict = "PASS" if result.passed else "FAIL"
+    print(
+        f"COM {result.com_db:.2f} dB ({verdict}, threshold {params.com_threshold_db:g} dB)"
+        f"  {params.name}, {len(fext)} FEXT + {len(next_)} NEXT, {elapsed:.1f} s"
+    )
+    head = f"{'case':>4}{'COM dB':>8}{'A_s mV':>8}{'A_ni mV':>9}{'FOM dB':>8}"
+    print(head + f"{'g_DC':>6}{'g_DC2':>6}  Tx FFE")
+    for c in result.cases:
+        taps = " ".join(f"{x:+.2f}" for x in c.tx_taps)
+        print(
+            f"{c.case + 1:>4}{c.com_db:>8.2f}{c.a_s_v * 1e3:>8.3f}{c.a_ni_v * 1e3:>9.3f}"
+            f"{c.fom_db:>8.2f}{c.g_dc_db:>6g}{c.g_dc2_db:>6g}  [{taps}]"
+        )
+    w = result.worst
+    sig = "  ".join(f"σ_{k} {v * 1e3:.3f}" for k, v in w.sigmas_v.items())
+    print(f"worst case {w.case + 1}: {sig} mV")
+    print("DFE taps: " + " ".join(f"{b:.3f}" for b in w.dfe_taps))
+    for note in result.notes:
+        print(f"note: {note}")
+    print("wrote " + ", ".join(written))
+    return 0 if result.passed else 1
+
+
 def cmd_jtol(args) -> int:
     """Jitter tolerance of a link with clock recovery, against its loop template."""
     from .config import load_config
@@ -479,6 +533,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="sigint-out", help="output folder for plots")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     p.set_defaults(func=cmd_channel)
+
+    p = sub.add_parser("com", help="IEEE 802.3 COM (Annex 93A) of a channel and its aggressors")
+    p.add_argument("thru", help="thru .sNp file, or a folder with *thru*, *next*, *fext* files")
+    p.add_argument("--fext", nargs="*", default=[], help="FEXT aggressor files")
+    p.add_argument("--next", nargs="*", default=[], help="NEXT aggressor files")
+    p.add_argument("--preset", default="802.3ck-KR", help="COM parameter set (sigint presets)")
+    p.add_argument("--params", default=None, help="a COM parameter TOML file instead")
+    p.add_argument("--ports", default=None, help="port map 'in+,in-:out+,out-' (default: detect)")
+    p.add_argument("--plot", action="store_true", help="write the pulse and PMF plot")
+    p.add_argument("--out", default="sigint-out", help="output folder (default: sigint-out)")
+    p.add_argument("--json", action="store_true", help="JSON on stdout")
+    p.set_defaults(func=cmd_com)
 
     p = sub.add_parser("jtol", help="jitter tolerance of a link config with [rx.cdr]")
     p.add_argument("config", help="link config (TOML) with an [rx.cdr] table")

@@ -199,3 +199,35 @@ def plot_bathtubs(stat, axes=None, title: str = "bathtubs"):
     ax_v.set_title(f"{title}: vertical")
     ax_h.set_title(f"{title}: horizontal")
     return ax_v, ax_h
+
+
+def save_com_plot(result, path) -> Path:
+    """The worst case's equalised victim pulse (T-spaced samples marked) and the distribution
+    of noise + interference with A_s and A_ni, written to ``path``."""
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w = result.worst
+    params = result.params
+    m = params.samples_per_ui
+    fig, (ax_p, ax_d) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    span = np.arange(w.cursor_ix - 10 * m, w.cursor_ix + 40 * m)
+    t_ui = (span - w.cursor_ix) / m
+    ax_p.plot(t_ui, w.victim_pulse[span] * 1e3, lw=1.0)
+    ticks = span[(span - w.cursor_ix) % m == 0]
+    ax_p.plot((ticks - w.cursor_ix) / m, w.victim_pulse[ticks] * 1e3, "o", ms=3)
+    ax_p.set_xlabel("UI from the cursor")
+    ax_p.set_ylabel("mV")
+    ax_p.set_title(f"equalised pulse (case {w.case + 1})")
+    ax_p.grid(alpha=0.3)
+    ax_d.semilogy(w.pmf_v * 1e3, np.maximum(w.pmf, 1e-30))
+    ax_d.axvline(-w.a_ni_v * 1e3, color="r", lw=0.8, label=f"−A_ni {w.a_ni_v * 1e3:.2f} mV")
+    ax_d.axvline(-w.a_s_v * 1e3, color="k", lw=0.8, label=f"−A_s {w.a_s_v * 1e3:.2f} mV")
+    ax_d.set_ylim(1e-12, 1)
+    ax_d.set_xlabel("noise + interference (mV)")
+    ax_d.set_title(f"COM {result.com_db:.2f} dB ({params.name})")
+    ax_d.legend(fontsize=7)
+    ax_d.grid(alpha=0.3)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,282 @@
+"""COM per IEEE 802.3 Annex 93A: EQ search by figure of merit, then A_ni from the PMFs.
+
+For each package test case: every channel's H21 (93A-18) with its packages, the pulse
+responses at every CTLE setting, the FOM of every Tx FFE candidate (:mod:`.fom`), and at the
+winner the noise and interference amplitude A_ni exceeded with probability DER_0 (93A.1.7):
+
+- ISI: every sample at the cursor's phase (pre-cursors included) after the DFE (93A-26/27),
+  samples below 0.1 % of A_s dropped, each contributing L equiprobable values (93A-39/40);
+- crosstalk: each aggressor's samples at its worst phase (93A-33/44), likewise;
+- jitter: A_DD·h_J as a delta distribution, convolved with the Gaussian of σ_G² = σ_TX² +
+  σ_RJ²σ_X²Σh_J² + σ_N² (93A-41…43);
+- A_ni: the DER_0 point of the lower tail of their convolution (93A-45); COM = 20·log10(A_s/A_ni),
+  the minimum over the package test cases (93A-1).
+
+The distributions use the statistical engine's convolution kernel on a grid of at most
+min(A_s/1000, 10 µV) per bin spanning their full support (so A_ni cannot saturate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..stateye.build import _convolve_groups, _with_gaussian
+from .channel import ComChannel, channel_h21, com_grid, read_channel
+from .fom import ctle, fom_grid, full_taps, noise_variance, pulse, rx_filter, tx_filter
+from .params import ComParams
+
+#: Samples below this fraction of A_s leave the PMFs (93A.1.7.1, note 2).
+PMF_SAMPLE_THRESHOLD = 1e-3
+
+
+@dataclass(frozen=True)
+class ComCase:
+    """COM of one package test case, with everything that made it."""
+
+    case: int
+    com_db: float
+    a_s_v: float
+    a_ni_v: float
+    fom_db: float
+    g_dc_db: float
+    g_dc2_db: float
+    tx_taps: np.ndarray
+    dfe_taps: np.ndarray
+    cursor_ix: int
+    sigmas_v: dict
+    victim_pulse: np.ndarray = field(repr=False)
+    pmf_v: np.ndarray = field(repr=False)
+    pmf: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ComResult:
+    """COM (the minimum over the package test cases) and each case's figures."""
+
+    params: ComParams
+    cases: tuple
+    channels: tuple
+    notes: tuple = ()
+
+    @property
+    def worst(self) -> ComCase:
+        """The case that sets COM."""
+        return min(self.cases, key=lambda c: c.com_db)
+
+    @property
+    def com_db(self) -> float:
+        """COM, dB."""
+        return self.worst.com_db
+
+    @property
+    def passed(self) -> bool:
+        """COM at or above the parameter set's threshold."""
+        return self.com_db >= self.params.com_threshold_db
+
+    def to_dict(self) -> dict:
+        """JSON-ready figures."""
+
+        def case_dict(c: ComCase) -> dict:
+            return {
+                "case": c.case + 1,
+                "com_db": c.com_db,
+                "a_s_v": c.a_s_v,
+                "a_ni_v": c.a_ni_v,
+                "fom_db": c.fom_db,
+                "g_dc_db": c.g_dc_db,
+                "g_dc2_db": c.g_dc2_db,
+                "tx_taps": [float(x) for x in c.tx_taps],
+                "dfe_taps": [float(x) for x in c.dfe_taps],
+                "sigmas_v": {k: float(v) for k, v in c.sigmas_v.items()},
+            }
+
+        return {
+            "preset": self.params.name,
+            "com_db": self.com_db,
+            "passed": self.passed,
+            "threshold_db": self.params.com_threshold_db,
+            "worst_case": self.worst.case + 1,
+            "cases": [case_dict(c) for c in self.cases],
+            "channels": [{"kind": ch.kind, "path": ch.path} for ch in self.channels],
+            "notes": list(self.notes),
+        }
+
+
+def compute_com(
+    params: ComParams,
+    thru,
+    fext=(),
+    next_=(),
+    ports: str | None = None,
+    eq: dict | None = None,
+) -> ComResult:
+    """COM of a thru channel and its crosstalk aggressors (Touchstone files).
+
+    Parameters
+    ----------
+    params : ComParams
+    thru : path
+    fext, next_ : sequences of paths
+    ports : str, optional
+        Port map for every file (default: detected per file, as sigint's reader does).
+    eq : dict, optional
+        Pin the equaliser instead of searching: ``g_dc_db``, ``g_dc2_db`` and ``tx_taps``
+        (without c(0), in the order of ``params.tx_taps``).
+    """
+    if params.annex != "93A":
+        raise ValueError(f"annex = {params.annex!r}: only Annex 93A COM is implemented so far")
+    t, f = com_grid(params)
+    channels = [read_channel(params, "thru", thru, f, ports)]
+    # crosstalk files carry no thru to detect a port map from: they take the thru's
+    xt_ports = ports if ports is not None else channels[0].info.port_map_spec
+    channels += [read_channel(params, "fext", p, f, xt_ports) for p in fext]
+    channels += [read_channel(params, "next", p, f, xt_ports) for p in next_]
+    notes = []
+    if params.dfe_float_groups:
+        notes.append("floating DFE groups not modelled yet: fixed taps only")
+    if params.local_search:
+        notes.append("full EQ grid searched (Local Search not applied)")
+    cases = tuple(
+        _com_case(params, channels, case, t, f, eq) for case in range(params.package.n_cases)
+    )
+    return ComResult(params, cases, tuple(channels), tuple(notes))
+
+
+def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq) -> ComCase:
+    n_t = t.size
+    h21 = [channel_h21(params, ch, case) for ch in channels]
+    fixed = tx_filter(params, f) * rx_filter(params, f)
+    amp = {"thru": params.a_v_v, "fext": params.a_fe_v, "next": params.a_ne_v}
+    if eq is None:
+        ctle_grid = [(g1, g2) for g1 in params.g_dc_db for g2 in params.g_dc2_db]
+        combos = params.tx_grid()
+    else:
+        ctle_grid = [(float(eq["g_dc_db"]), float(eq["g_dc2_db"]))]
+        combos = np.atleast_2d(np.asarray(eq["tx_taps"], dtype=float))
+    best = None
+    for g1, g2 in ctle_grid:
+        h_ctf = ctle(params, f, g1, g2)
+        base = fixed * h_ctf
+        pulses = [
+            amp[ch.kind] * pulse(params, f, base * h, n_t)
+            for ch, h in zip(channels, h21, strict=True)
+        ]
+        grid = fom_grid(
+            params,
+            pulses[0],
+            [p for p, ch in zip(pulses, channels, strict=True) if ch.kind == "fext"],
+            [p for p, ch in zip(pulses, channels, strict=True) if ch.kind == "next"],
+            combos,
+            noise_variance(params, f, h_ctf),
+        )
+        i = int(np.argmax(grid.fom_db))
+        if best is None or grid.fom_db[i] > best[0]:
+            best = (float(grid.fom_db[i]), g1, g2, combos[i], int(grid.cursor_ix[i]), pulses, h_ctf)
+    fom_db, g1, g2, combo, cursor_ix, pulses, h_ctf = best
+    return _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2)
+
+
+def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float):
+    """A_ni: the amplitude the noise + interference falls below with probability DER_0 (93A-45).
+
+    Parameters
+    ----------
+    samples : list of float64 arrays
+        Interference samples (ISI after the DFE, A_DD·h_J, each aggressor at its phase): each
+        sample h contributes ``levels`` equiprobable values h·(2l/(L−1) − 1) (93A-39/40);
+        samples below 0.1 % of A_s are dropped (93A.1.7.1).
+    var_g : float
+        Variance of the Gaussian term (Tx noise, RJ, Rx noise), V².
+    a_s : float
+        Signal amplitude, V (sets the bin: min(A_s/1000, 10 µV), and the dropping threshold).
+
+    Returns
+    -------
+    a_ni : float
+    y, pmf : ndarray
+        The voltage grid and the distribution of the total.
+    """
+    cut = PMF_SAMPLE_THRESHOLD * a_s
+    norm_levels = 2 * np.arange(levels) / (levels - 1) - 1  # symbol values −1 … 1
+    kept = [h[np.abs(h) > cut] for h in samples]
+    groups = [(np.outer(h, norm_levels), np.full((h.size, levels), 1.0 / levels)) for h in kept]
+    support = sum(float(np.abs(h).sum()) for h in kept)
+    step = min(a_s / 1000, 1e-5)
+    y_max = max(1.1 * a_s, support + 10 * np.sqrt(var_g) + 2 * step)
+    n = 2 * int(np.ceil(y_max / step)) + 1
+    pmf = np.zeros(n)
+    pmf[n // 2] = 1.0
+    blur = _convolve_groups(groups, step, pmf, np.empty(n))
+    pmf = _with_gaussian(pmf, max(var_g - blur * step**2, 0.0), step)
+    cdf = np.cumsum(pmf)
+    cdf /= cdf[-1]
+    y = (np.arange(n) - n // 2) * step
+    return float(-y[np.argmax(cdf >= der0)]), y, pmf
+
+
+def _equalized(params: ComParams, p: np.ndarray, taps: np.ndarray) -> np.ndarray:
+    """A pulse through the Tx FFE ``taps`` (full, c(0) included): whole-UI circular shifts."""
+    m = params.samples_per_ui
+    out = np.zeros_like(p)
+    for i, c in enumerate(taps):
+        out += c * np.roll(p, (i - params.tx_cursor) * m)
+    return out
+
+
+def _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2) -> ComCase:
+    """A_s, A_ni and every σ at the chosen equaliser (93A.1.7)."""
+    m, levels = params.samples_per_ui, params.levels
+    taps = full_taps(params, combo[None, :])[0]
+    victim = _equalized(params, pulses[0], taps)
+    h0 = float(victim[cursor_ix])
+    a_s = params.rlm * h0 / (levels - 1)
+    var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)
+    var_n = noise_variance(params, f, h_ctf, skip_dc=True)
+    var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)
+    row, ph = divmod(cursor_ix, m)
+    padded = np.concatenate([[0.0], victim, [0.0]])
+    idx = np.arange(victim.size // m) * m + ph + 1
+    h_j = (padded[idx + 1] - padded[idx - 1]) * (m / 2)
+    var_j = params.sigma_rj_ui**2 * var_x * float(np.sum(h_j**2))
+    var_g = var_tx + var_j + var_n
+    isi = victim[ph::m].copy()
+    isi[row] = 0.0
+    n_dfe = len(params.dfe_bmax)
+    post = isi[row + 1 : row + 1 + n_dfe]
+    dfe = np.clip(post / h0, params.dfe_bmin[: post.size], params.dfe_bmax[: post.size])
+    isi[row + 1 : row + 1 + post.size] = post - dfe * h0
+    var_isi = var_x * float(np.sum(isi**2))
+    xts = []
+    for p, ch in zip(pulses[1:], channels[1:], strict=True):
+        agg = _equalized(params, p, taps) if ch.kind == "fext" else p
+        n_rows = agg.size // m
+        table = agg[: n_rows * m].reshape(n_rows, m)
+        xts.append(table[:, int(np.argmax((table**2).sum(axis=0)))])
+    h_dd = params.a_dd_ui * h_j
+    a_ni, y, pmf = noise_amplitude([isi, h_dd, *xts], var_g, a_s, levels, params.der0)
+    var_xt = var_x * float(sum(np.sum(x**2) for x in xts))
+    return ComCase(
+        case=case,
+        com_db=float(20 * np.log10(a_s / a_ni)),
+        a_s_v=float(a_s),
+        a_ni_v=a_ni,
+        fom_db=fom_db,
+        g_dc_db=g1,
+        g_dc2_db=g2,
+        tx_taps=taps,
+        dfe_taps=dfe,
+        cursor_ix=int(cursor_ix),
+        sigmas_v={
+            "tx": np.sqrt(var_tx),
+            "isi": np.sqrt(var_isi),
+            "j": np.sqrt(var_j),
+            "xt": np.sqrt(var_xt),
+            "n": np.sqrt(var_n),
+            "g": np.sqrt(var_g),
+        },
+        victim_pulse=victim,
+        pmf_v=y,
+        pmf=pmf,
+    )

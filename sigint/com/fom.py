@@ -1,0 +1,214 @@
+"""Pulse responses and the Annex 93A figure of merit over the whole Tx FFE grid at once.
+
+For one CTLE setting the pulse of a Tx FFE c is Σ_i c_i·p(t − (i − n_pre)·T): whole-UI
+shifts of one unequalised pulse p (93A-19/24, where the FFE is e^{−j2πf(i−n_pre)T} on a grid
+whose period is a whole number of UI, so the shift is exact and circular). Every FOM term is
+then a small computation per candidate:
+
+- the cursor by the Mueller–Müller criterion with the first DFE tap (93A-25/26), from the
+  candidates' samples in a window around the peak;
+- the ISI energy (every sample at the cursor's phase but the cursor, pre-cursors included) as a
+  quadratic form cᵀG c, G the lagged products of p's T-spaced samples at that phase,
+  corrected for the DFE taps (93A-26/27) from their explicit samples;
+- the jitter term Σh_J² and each FEXT aggressor's Σh² per phase as quadratic forms too
+  (93A-28/32/33); NEXT aggressors and the noise (93A-35) do not depend on the Tx FFE.
+
+FOM = 10·log10(A_s² / (σ_TX² + σ_ISI² + σ_J² + σ_XT² + σ_N²)) (93A-36) with the cursor-only
+Tx noise h(0)²·10^(−SNR_TX/10) and unfiltered crosstalk samples. The ISI counts pre-cursors
+as the A_ni stage does (PyChOpMarg 3.4.0's 93A path counts only post-cursors when there is no
+Rx FFE, which lets a Tx FFE with c(0) = 0 win the search on a grid that allows it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import filters
+from .params import ComParams
+
+#: |Residual| of the Mueller–Müller equation taken as an exact solution, V (as the reference).
+MM_EXACT_V = 1e-3
+
+
+def tx_filter(params: ComParams, f_hz) -> np.ndarray:
+    """The Tx transition-time filter (93A-46): exp(−2(π f T_r / 1.6832)²)."""
+    return np.exp(-2 * (np.pi * np.asarray(f_hz) * params.rise_time_s / 1.6832) ** 2)
+
+
+def rx_filter(params: ComParams, f_hz) -> np.ndarray:
+    """The receiver's 4th-order Butterworth noise filter at f_r·f_b (93A-20)."""
+    x = np.asarray(f_hz) / (params.f_r_fbaud * params.f_baud_hz)
+    return 1 / (1 - 3.414214 * x**2 + x**4 + 2.613126j * (x - x**3))
+
+
+def ctle(params: ComParams, f_hz, g_dc_db: float, g_dc2_db: float) -> np.ndarray:
+    """The CTLE of 93A-22 at one (g_DC, g_DC2)."""
+    return filters.ctle_93a(
+        f_hz, g_dc_db, g_dc2_db, params.ctle_fz_hz, params.ctle_fp1_hz, params.ctle_fp2_hz,
+        params.ctle_flf_hz,
+    )  # fmt: skip
+
+
+def pulse(params: ComParams, f_hz, h_f, n_t: int) -> np.ndarray:
+    """The pulse response of a transfer function on COM's grid (93A-24): IFFT of H·T·sinc."""
+    x_sinc = params.samples_per_ui * np.sinc(params.ui_s * np.asarray(f_hz))
+    return np.fft.irfft(x_sinc * h_f)[:n_t]
+
+
+def noise_variance(params: ComParams, f_hz, h_ctf, skip_dc: bool = False) -> float:
+    """σ_N² = η0 ∫|H_r H_ctf|² df (93A-35), as a sum over the grid."""
+    h = rx_filter(params, f_hz) * h_ctf
+    df = f_hz[1] - f_hz[0]
+    power = np.abs(h[1:] if skip_dc else h) ** 2
+    return float(params.eta0_v2_per_hz * power.sum() * df)
+
+
+@dataclass(frozen=True)
+class FomGrid:
+    """The FOM of every Tx FFE candidate at one CTLE setting (arrays over candidates)."""
+
+    fom_db: np.ndarray
+    cursor_ix: np.ndarray
+    h0_v: np.ndarray
+    var_isi: np.ndarray
+    var_j: np.ndarray
+    var_xt: np.ndarray
+    var_tx: np.ndarray
+    var_n: float
+
+
+def full_taps(params: ComParams, combos: np.ndarray) -> np.ndarray:
+    """Tap sets with c(0) = 1 − Σ|c| inserted at the cursor: float64[n, n_taps + 1]."""
+    c0 = 1.0 - np.abs(combos).sum(axis=1, keepdims=True)
+    k = params.tx_cursor
+    return np.concatenate([combos[:, :k], c0, combos[:, k:]], axis=1)
+
+
+def _shifts(params: ComParams, n_taps: int) -> np.ndarray:
+    """UI delay of each full tap: tap i sits (i − n_pre) UI after the cursor tap."""
+    return np.arange(n_taps) - params.tx_cursor
+
+
+def _lagged_gram(seq: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """G[i, l] = Σ_R seq[R − s_i]·seq[R − s_l] (circular): the energy of Σ_i c_i·seq[R − s_i]
+    over all rows is cᵀG c. ``seq``: one phase's T-spaced samples."""
+    lagged = np.stack([np.roll(seq, s) for s in shifts])  # lagged[i, R] = seq[R − s_i]
+    return lagged @ lagged.T
+
+
+def _quad(taps: np.ndarray, gram: np.ndarray) -> np.ndarray:
+    """cᵀG c per candidate."""
+    return np.einsum("ni,il,nl->n", taps, gram, taps)
+
+
+def fom_grid(
+    params: ComParams,
+    victim: np.ndarray,
+    fext: list,
+    next_: list,
+    combos: np.ndarray,
+    var_n: float,
+) -> FomGrid:
+    """The 93A FOM of every Tx FFE candidate (see the module docstring).
+
+    Parameters
+    ----------
+    victim : float64[n_t]
+        Unequalised victim pulse at this CTLE (amplitude A_v included).
+    fext, next_ : lists of float64[n_t]
+        Aggressor pulses (A_fe / A_ne included); FEXT gets the candidate's Tx FFE, NEXT none.
+    combos : float64[n, n_taps]
+        Candidates without c(0) (:meth:`ComParams.tx_grid`).
+    var_n : float
+        σ_N² at this CTLE.
+    """
+    m = params.samples_per_ui
+    levels = params.levels
+    taps = full_taps(params, combos)
+    shifts = _shifts(params, taps.shape[1])
+    n = taps.shape[0]
+    n_t = victim.size
+    n_rows = n_t // m
+    var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)  # 93A-29
+
+    # Candidates' samples in a window around the unequalised peak (cursor search).
+    peak0 = int(np.argmax(victim))
+    lo = peak0 - (shifts.max() + 2) * m
+    hi = peak0 + (-shifts.min() + 3) * m
+    window = np.arange(lo, hi)
+    shifted = np.stack([victim[(window - s * m) % n_t] for s in shifts])  # [taps, W]
+    v = taps @ shifted  # [n, W]
+    peak = np.argmax(v, axis=1)
+    # 93A-25/26: candidates ix within ±1 UI of each candidate's peak
+    offs = np.arange(-m, m)
+    ix = np.clip(peak[:, None] + offs[None, :], m, v.shape[1] - m - 1)
+    rows = np.arange(n)[:, None]
+    h_ix, h_pre, h_post = v[rows, ix], v[rows, ix - m], v[rows, ix + m]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b1 = np.clip(h_post / h_ix, params.dfe_bmin[0], params.dfe_bmax[0])
+    res = np.abs(h_pre - (h_post - b1 * h_ix))
+    valid = h_ix > 0
+    exact = valid & (res < MM_EXACT_V)
+    at_or_before = exact & (offs[None, :] <= 0)
+    # preference: the last exact one at or before the peak, else the first exact one after it,
+    # else the smallest residual
+    n_off = offs.size
+    last_before = np.where(at_or_before.any(1), n_off - 1 - np.argmax(at_or_before[:, ::-1], 1), -1)
+    first_exact = np.where(exact.any(1), np.argmax(exact, 1), -1)
+    best_res = np.argmin(np.where(valid, res, np.inf), axis=1)
+    choice = np.where(
+        last_before >= 0, last_before, np.where(first_exact >= 0, first_exact, best_res)
+    )
+    cursor_w = ix[np.arange(n), choice]
+    cursor_ix = (cursor_w + lo) % n_t
+    h0 = v[np.arange(n), cursor_w]
+
+    phase = cursor_ix % m
+    row = cursor_ix // m
+    a_s = params.rlm * h0 / (levels - 1)
+    var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)  # 93A-30
+
+    # ISI after the cursor: suffix quadratic forms per phase, then the DFE's explicit taps.
+    n_dfe = len(params.dfe_bmax)
+    bmin, bmax = np.array(params.dfe_bmin), np.array(params.dfe_bmax)
+    var_isi = np.empty(n)
+    var_j = np.empty(n)
+    table = victim[: n_rows * m].reshape(n_rows, m)
+    padded = np.concatenate([victim[-1:], victim, victim[:1]])
+    for ph in np.unique(phase):
+        sel = np.flatnonzero(phase == ph)
+        seq = table[:, ph]
+        total = _quad(taps[sel], _lagged_gram(seq, shifts))  # every row at this phase
+        k = np.arange(1, n_dfe + 1)
+        r_k = row[sel, None] + k[None, :]  # rows of the DFE taps
+        h_k = np.einsum(
+            "ni,nik->nk", taps[sel], seq[(r_k[:, None, :] - shifts[None, :, None]) % n_rows]
+        )
+        b = np.clip(h_k / h0[sel, None], bmin, bmax)
+        resid = h_k - b * h0[sel, None]
+        var_isi[sel] = var_x * (total - h0[sel] ** 2 - (h_k**2).sum(1) + (resid**2).sum(1))
+        # jitter: slope at this phase, every row (pre-cursors included), V/UI (178A-23)
+        idx = np.arange(n_rows) * m + ph + 1  # in `padded`
+        slope = (padded[idx + 1] - padded[idx - 1]) * (m / 2)
+        var_j[sel] = (
+            (params.a_dd_ui**2 + params.sigma_rj_ui**2)
+            * var_x
+            * _quad(taps[sel], _lagged_gram(slope, shifts))
+        )
+    var_xt = np.zeros(n)
+    for ft in (f[: n_rows * m].reshape(n_rows, m) for f in fext):
+        per_phase = np.stack(
+            [_quad(taps, _lagged_gram(ft[:, ph], shifts)) for ph in range(m)],
+            axis=1,
+        )
+        var_xt += per_phase.max(axis=1)
+    for nx in next_:
+        t_next = nx[: n_rows * m].reshape(n_rows, m)
+        var_xt += float((t_next**2).sum(axis=0).max())
+    var_xt *= var_x
+    noise = var_tx + var_isi + var_j + var_xt + var_n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fom = np.where(h0 > 0, 10 * np.log10(a_s**2 / noise), -np.inf)
+    return FomGrid(fom, cursor_ix, h0, var_isi, var_j, var_xt, var_tx, var_n)

@@ -1,0 +1,169 @@
+"""Annex 93A COM: the vectorised FOM against a per-candidate computation, A_ni against closed
+forms, and the whole chain's behaviour on generated channels."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+
+from sigint.channels.presets import twinax
+from sigint.channels.touchstone import write_touchstone
+from sigint.com import load_preset
+from sigint.com.engine import compute_com, noise_amplitude
+from sigint.com.fom import fom_grid, full_taps
+
+
+def _pulse(n_rows=400, m=32, seed=0):
+    """A smooth pulse with pre- and post-cursor ISI, peak near row 60."""
+    t = np.arange(n_rows * m) / m
+    p = np.exp(-0.5 * ((t - 60.3) / 0.55) ** 2) + 0.25 * np.exp(-(t - 60.3) / 3.0) * (t > 60.3)
+    rng = np.random.default_rng(seed)
+    return 0.05 * (p + 0.002 * rng.standard_normal(p.size))
+
+
+def _brute_fom(params, victim, fext, next_, combo, var_n):
+    """The FOM of one candidate computed directly from its equalised pulse (93A.1.6)."""
+    m, levels = params.samples_per_ui, params.levels
+    taps = full_taps(params, combo[None, :])[0]
+
+    def eq(p):
+        return sum(c * np.roll(p, (i - params.tx_cursor) * m) for i, c in enumerate(taps))
+
+    v = eq(victim)
+    peak = int(np.argmax(v))
+    best, best_res, exact = None, np.inf, []
+    for ix in range(peak - m, peak + m):
+        if v[ix] <= 0:
+            continue
+        b1 = np.clip(v[ix + m] / v[ix], params.dfe_bmin[0], params.dfe_bmax[0])
+        res = abs(v[ix - m] - (v[ix + m] - b1 * v[ix]))
+        if res < 1e-3:
+            exact.append(ix)
+        elif res < best_res:
+            best, best_res = ix, res
+    before = [ix for ix in exact if ix <= peak]
+    cur = before[-1] if before else (exact[0] if exact else best)
+    h0 = v[cur]
+    var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)
+    samples = v[cur % m :: m]
+    r = cur // m
+    n_dfe = len(params.dfe_bmax)
+    isi = samples.copy()
+    isi[r] = 0
+    post = isi[r + 1 : r + 1 + n_dfe]
+    isi[r + 1 : r + 1 + n_dfe] = post - np.clip(post / h0, params.dfe_bmin, params.dfe_bmax) * h0
+    pad = np.concatenate([v[-1:], v, v[:1]])
+    idx = np.arange(v.size // m) * m + cur % m + 1
+    h_j = (pad[idx + 1] - pad[idx - 1]) * m / 2
+    var_j = (params.a_dd_ui**2 + params.sigma_rj_ui**2) * var_x * np.sum(h_j**2)
+    var_xt = 0.0
+    for p in fext:
+        e = eq(p)
+        var_xt += max(np.sum(e[k::m] ** 2) for k in range(m))
+    for p in next_:
+        var_xt += max(np.sum(p[k::m] ** 2) for k in range(m))
+    var_xt *= var_x
+    a_s = params.rlm * h0 / (levels - 1)
+    var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)
+    noise = var_tx + var_x * np.sum(isi**2) + var_j + var_xt + var_n
+    return 10 * np.log10(a_s**2 / noise), cur
+
+
+def test_vectorised_fom_equals_the_per_candidate_computation():
+    params = load_preset("802.3ck-KR")
+    victim = _pulse()
+    fext = [0.1 * np.roll(_pulse(seed=1), 40)]
+    next_ = [0.05 * np.roll(_pulse(seed=2), 75)]
+    combos = params.tx_grid()[::431]
+    grid = fom_grid(params, victim, fext, next_, combos, var_n=1e-8)
+    for k, combo in enumerate(combos):
+        fom, cur = _brute_fom(params, victim, fext, next_, combo, 1e-8)
+        assert grid.cursor_ix[k] == cur
+        assert grid.fom_db[k] == pytest.approx(fom, abs=1e-9)
+
+
+def test_a_ni_of_gaussian_noise_alone_is_its_quantile():
+    sigma, der0 = 1e-3, 1e-4
+    a_ni, _, _ = noise_amplitude([], sigma**2, 0.02, 4, der0)
+    assert a_ni == pytest.approx(-sigma * ndtri(der0), rel=2e-3)
+
+
+def test_a_ni_with_one_isi_sample_solves_the_two_gaussian_mixture():
+    """L = 2, one sample h: P(X < −A) = ½Q((A − h)/σ) + ½Q((A + h)/σ) = DER_0."""
+    from scipy.optimize import brentq
+    from scipy.special import ndtr
+
+    sigma, h, der0 = 1e-3, 2.5e-3, 1e-5
+    a_ni, _, _ = noise_amplitude([np.array([h])], sigma**2, 0.05, 2, der0)
+
+    def tail(a):
+        return 0.5 * ndtr(-(a - h) / sigma) + 0.5 * ndtr(-(a + h) / sigma) - der0
+
+    assert a_ni == pytest.approx(brentq(tail, 0, 0.02), rel=2e-3)
+
+
+@pytest.fixture(scope="module")
+def cables(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("com")
+    f = np.linspace(0, 60e9, 1201)
+    paths = {}
+    for length in (1.5, 2.5, 3.5):
+        path = folder / f"twinax_{length}m.s2p"
+        write_touchstone(twinax(30).network(length, f), path)
+        paths[length] = path
+    return paths
+
+
+@pytest.fixture(scope="module")
+def small_ck():
+    """802.3ck KR with a reduced EQ grid (the physics is the same, the test is quicker)."""
+    p = load_preset("802.3ck-KR")
+    return dataclasses.replace(
+        p, g_dc_db=p.g_dc_db[::4], g_dc2_db=p.g_dc2_db[::3], f_step_hz=0.02e9
+    )
+
+
+def test_com_falls_as_the_cable_grows_and_a_pinned_eq_reproduces_the_search(cables, small_ck):
+    """Loss-limited lengths (below ~1 m the 802.3ck limits b(1) >= 0.3 and the Tx noise, both
+    relative to the cursor, set COM instead)."""
+    results = {length: compute_com(small_ck, path) for length, path in cables.items()}
+    coms = [results[length].com_db for length in sorted(results)]
+    assert coms[0] > coms[1] > coms[2]
+    assert all(len(r.cases) == 2 for r in results.values())
+    r = results[2.5]
+    w = r.worst
+    # the longer package test case is the worse one on a loss-limited channel
+    assert w.case == 1
+    pinned = compute_com(
+        small_ck,
+        cables[2.5],
+        eq={"g_dc_db": w.g_dc_db, "g_dc2_db": w.g_dc2_db, "tx_taps": np.delete(w.tx_taps, 3)},
+    )
+    assert pinned.cases[1].com_db == pytest.approx(w.com_db, abs=1e-9)
+    # COM is the margin of A_s over A_ni
+    assert w.com_db == pytest.approx(20 * np.log10(w.a_s_v / w.a_ni_v), abs=1e-12)
+    assert r.to_dict()["worst_case"] == 2
+
+
+def test_sigint_com_reports_and_exits_by_the_verdict(cables, small_ck, tmp_path, capsys):
+    import json
+
+    import tomli_w
+
+    from sigint._configio import to_mapping
+    from sigint.cli import main
+
+    params = tmp_path / "small.toml"
+    params.write_text(tomli_w.dumps(to_mapping(small_ck)))
+    out = tmp_path / "out"
+    code = main(["com", str(cables[3.5]), "--params", str(params), "--out", str(out), "--plot"])
+    printed = capsys.readouterr().out
+    doc = json.loads((out / "twinax_3.5m_com.json").read_text())
+    assert code == (0 if doc["passed"] else 1)
+    assert f"COM {doc['com_db']:.2f} dB" in printed and "worst case" in printed
+    assert (out / "twinax_3.5m_com.png").stat().st_size > 10_000
+    direct = compute_com(small_ck, cables[3.5])
+    assert doc["com_db"] == pytest.approx(direct.com_db, abs=1e-9)
+    assert main(["com", str(cables[3.5]), "--preset", "802.3zz", "--out", str(out)]) == 2
+    assert "802.3ck-KR" in capsys.readouterr().err
