@@ -107,12 +107,21 @@ def read_channel(params: ComParams, kind, path, f_hz, ports=None) -> ComChannel:
     return ComChannel(kind, str(path), block, info)
 
 
-def channel_h21(params: ComParams, ch: ComChannel, case: int) -> np.ndarray:
-    """H21 (93A-18) of a channel with its packages in test case ``case``."""
+def channel_h21(params: ComParams, ch: ComChannel, case: int, cache: dict | None = None):
+    """H21 (93A-18) of a channel with its packages in test case ``case``.
+
+    ``cache`` (a dict, per case and grid) keeps the package networks across channels.
+    """
     f = ch.block.f_hz
     z_ref = 2 * params.r0_ohm
-    role: Role = "tx" if ch.kind == "thru" else ch.kind
-    tx = package_model(params, case, role).network(f, z_ref)
-    rx = package_model(params, case, "rx").network(f, z_ref)
+    cache = {} if cache is None else cache
+
+    def net(role):
+        if role not in cache:
+            cache[role] = package_model(params, case, role).network(f, z_ref)
+        return cache[role]
+
+    tx = net("tx" if ch.kind == "thru" else ch.kind)
+    rx = net("rx")
     gamma = (params.rd_ohm - params.r0_ohm) / (params.rd_ohm + params.r0_ohm)
     return terminated_h21(tx**ch.block**rx, gamma, gamma)

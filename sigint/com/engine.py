@@ -24,7 +24,7 @@ import numpy as np
 
 from ..stateye.build import _convolve_groups, _with_gaussian
 from .channel import ComChannel, channel_h21, com_grid, read_channel
-from .fom import ctle, fom_grid, full_taps, noise_variance, pulse, rx_filter, tx_filter
+from .fom import ctle, fom_grid, full_taps, noise_variance, rx_filter, tx_filter
 from .params import ComParams
 
 #: Samples below this fraction of A_s leave the PMFs (93A.1.7.1, note 2).
@@ -146,8 +146,11 @@ def compute_com(
 
 def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq) -> ComCase:
     n_t = t.size
-    h21 = [channel_h21(params, ch, case) for ch in channels]
+    packages = {}  # one network per (role) in this case, shared by the channels
+    h21 = [channel_h21(params, ch, case, packages) for ch in channels]
+    # everything but the CTLE, the pulse's T·sinc included (93A-24)
     fixed = tx_filter(params, f) * rx_filter(params, f)
+    fixed = fixed * params.samples_per_ui * np.sinc(params.ui_s * f)
     amp = {"thru": params.a_v_v, "fext": params.a_fe_v, "next": params.a_ne_v}
     if eq is None:
         ctle_grid = [(g1, g2) for g1 in params.g_dc_db for g2 in params.g_dc2_db]
@@ -160,7 +163,7 @@ def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq
         h_ctf = ctle(params, f, g1, g2)
         base = fixed * h_ctf
         pulses = [
-            amp[ch.kind] * pulse(params, f, base * h, n_t)
+            amp[ch.kind] * np.fft.irfft(base * h)[:n_t]
             for ch, h in zip(channels, h21, strict=True)
         ]
         grid = fom_grid(
