@@ -24,7 +24,7 @@ import numpy as np
 
 from ..stateye.build import _convolve_groups, _with_gaussian
 from .channel import ComChannel, channel_h21, com_grid, read_channel
-from .fom import ctle, fom_grid, full_taps, noise_variance, rx_filter, tx_filter
+from .fom import ctle, ctle_basis, fom_grid, full_taps, noise_variance, rx_filter, tx_filter
 from .params import ComParams
 
 #: Samples below this fraction of A_s leave the PMFs (93A.1.7.1, note 2).
@@ -145,40 +145,69 @@ def compute_com(
 
 
 def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq) -> ComCase:
-    n_t = t.size
+    n_t, m = t.size, params.samples_per_ui
     packages = {}  # one network per (role) in this case, shared by the channels
     h21 = [channel_h21(params, ch, case, packages) for ch in channels]
     # everything but the CTLE, the pulse's T·sinc included (93A-24)
     fixed = tx_filter(params, f) * rx_filter(params, f)
     fixed = fixed * params.samples_per_ui * np.sinc(params.ui_s * f)
     amp = {"thru": params.a_v_v, "fext": params.a_fe_v, "next": params.a_ne_v}
+    # The CTLE is bilinear in its linear gains: four pulses per channel give every setting.
+    basis = ctle_basis(params, f)
+    full = [
+        [amp[ch.kind] * np.fft.irfft(fixed * h * b)[:n_t] for b in basis]
+        for ch, h in zip(channels, h21, strict=True)
+    ]
+    # The search runs on the rows where any pulse lives (the grid's period is far longer).
+    lo, hi = _support(full, m, pad_rows=len(params.tx_taps) + 8)
+    window = [[p[lo:hi] for p in ch] for ch in full]
     if eq is None:
         ctle_grid = [(g1, g2) for g1 in params.g_dc_db for g2 in params.g_dc2_db]
         combos = params.tx_grid()
     else:
         ctle_grid = [(float(eq["g_dc_db"]), float(eq["g_dc2_db"]))]
         combos = np.atleast_2d(np.asarray(eq["tx_taps"], dtype=float))
+    kinds = [ch.kind for ch in channels]
     best = None
     for g1, g2 in ctle_grid:
-        h_ctf = ctle(params, f, g1, g2)
-        base = fixed * h_ctf
-        pulses = [
-            amp[ch.kind] * np.fft.irfft(base * h)[:n_t]
-            for ch, h in zip(channels, h21, strict=True)
-        ]
+        weights = _basis_weights(g1, g2)
+        pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in window]
         grid = fom_grid(
             params,
             pulses[0],
-            [p for p, ch in zip(pulses, channels, strict=True) if ch.kind == "fext"],
-            [p for p, ch in zip(pulses, channels, strict=True) if ch.kind == "next"],
+            [p for p, k in zip(pulses, kinds, strict=True) if k == "fext"],
+            [p for p, k in zip(pulses, kinds, strict=True) if k == "next"],
             combos,
-            noise_variance(params, f, h_ctf),
+            noise_variance(params, f, ctle(params, f, g1, g2)),
         )
         i = int(np.argmax(grid.fom_db))
         if best is None or grid.fom_db[i] > best[0]:
-            best = (float(grid.fom_db[i]), g1, g2, combos[i], int(grid.cursor_ix[i]), pulses, h_ctf)
-    fom_db, g1, g2, combo, cursor_ix, pulses, h_ctf = best
+            best = (float(grid.fom_db[i]), g1, g2, combos[i], int(grid.cursor_ix[i]) + lo)
+    fom_db, g1, g2, combo, cursor_ix = best
+    weights = _basis_weights(g1, g2)
+    pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in full]
+    h_ctf = ctle(params, f, g1, g2)
     return _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2)
+
+
+def _basis_weights(g_dc_db: float, g_dc2_db: float) -> tuple:
+    """Weights of :func:`~.fom.ctle_basis`'s four responses at one (g_DC, g_DC2)."""
+    g1, g2 = 10 ** (g_dc_db / 20), 10 ** (g_dc2_db / 20)
+    return (g1 * g2, g1, g2, 1.0)
+
+
+def _support(pulses, m: int, pad_rows: int) -> tuple[int, int]:
+    """Whole-UI sample range [lo, hi) holding every sample above 1e-9 of the largest, padded."""
+    peak = max(float(np.abs(p).max()) for ch in pulses for p in ch)
+    n_t = pulses[0][0].size
+    alive = np.zeros(n_t, bool)
+    for ch in pulses:
+        for p in ch:
+            alive |= np.abs(p) > 1e-9 * peak
+    idx = np.flatnonzero(alive)
+    lo = max((idx[0] // m - pad_rows) * m, 0)
+    hi = min((idx[-1] // m + 1 + pad_rows) * m, (n_t // m) * m)
+    return lo, hi
 
 
 def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float):

@@ -51,6 +51,17 @@ def ctle(params: ComParams, f_hz, g_dc_db: float, g_dc2_db: float) -> np.ndarray
     )  # fmt: skip
 
 
+def ctle_basis(params: ComParams, f_hz) -> tuple:
+    """Four responses whose combination g1·g2·A + g1·B + g2·C + D is the CTLE at linear
+    gains g1 = 10^(g_DC/20), g2 = 10^(g_DC2/20) (93A-22 is bilinear in them)."""
+    f = np.asarray(f_hz)
+    u = 1 / ((1 + 1j * f / params.ctle_fp1_hz) * (1 + 1j * f / params.ctle_fp2_hz))
+    v = (1j * f / params.ctle_fz_hz) * u
+    w = 1 / (1 + 1j * f / params.ctle_flf_hz)
+    x = (1j * f / params.ctle_flf_hz) * w
+    return (u * w, u * x, v * w, v * x)
+
+
 def pulse(params: ComParams, f_hz, h_f, n_t: int) -> np.ndarray:
     """The pulse response of a transfer function on COM's grid (93A-24): IFFT of H·T·sinc."""
     x_sinc = params.samples_per_ui * np.sinc(params.ui_s * np.asarray(f_hz))
