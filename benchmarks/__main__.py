@@ -1,18 +1,19 @@
-"""``python -m benchmarks [timedomain|channel|stateye] [options]``: speed figures, printed and
+"""``python -m benchmarks [timedomain|channel|stateye|com] [options]``: speed figures, printed and
 as JSON.
 
 With no suite name all run (the time-domain engine cold and warm on one core, the Touchstone
-load-to-pulse path, then the statistical engine).
+load-to-pulse path, the statistical engine, then COM).
 """
 
 import sys
 
-from . import bench_channel, bench_stateye, bench_timedomain
+from . import bench_channel, bench_com, bench_stateye, bench_timedomain
 
 SUITES = {
     "timedomain": bench_timedomain.main,
     "channel": bench_channel.main,
     "stateye": bench_stateye.main,
+    "com": bench_com.main,
 }
 
 if __name__ == "__main__":
@@ -22,4 +23,5 @@ if __name__ == "__main__":
     smoke = ["--smoke"] if "--smoke" in args else []
     code = bench_timedomain.main(args)
     code = code or bench_channel.main(smoke)
-    sys.exit(code or bench_stateye.main(smoke))
+    code = code or bench_stateye.main(smoke)
+    sys.exit(code or bench_com.main(smoke))

@@ -1,0 +1,80 @@
+"""COM time: the full Annex 93A EQ search and A_ni on one channel set, one core.
+
+The 802.3ck CR preset on the 802.3ck cable-assembly set (thru + 7 FEXT + 8 NEXT) when
+``../shared/channels`` is present, otherwise on a generated 2 m 30 AWG cable without crosstalk.
+The full grid is 21 g_DC × 7 g_DC2 × 4345 Tx FFE candidates × 2 package cases; ``--smoke``
+searches every fourth g_DC and every third g_DC2 on the generated cable. PyChOpMarg 3.4.0 took
+429 s for one 802.3ck COM on a comparable case (REFERENCE §9; not run side by side here yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared/channels/ieee8023ck_cable_assembly_mellitz"
+DEFAULT_JSON = ROOT / "benchmarks" / "results" / "com.json"
+TARGET_S = 10.0  # issue 6: full 802.3ck grid (with Local Search 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the COM benchmark, print one line and write JSON."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks com")
+    parser.add_argument("--smoke", action="store_true", help="a reduced grid on a generated cable")
+    parser.add_argument("--json-out", type=Path, default=DEFAULT_JSON)
+    args = parser.parse_args(argv)
+    from sigint.channels.presets import twinax
+    from sigint.channels.touchstone import write_touchstone
+    from sigint.com import load_preset
+    from sigint.com.engine import compute_com
+
+    from .bench_timedomain import machine_info
+
+    params = load_preset("802.3ck-CR")
+    with tempfile.TemporaryDirectory() as tmp:
+        if SHARED.exists() and not args.smoke:
+            thru = SHARED / "CA_19p75dB_thru.s4p"
+            fext = [SHARED / f"CA_19p75dB_fext{i}.s4p" for i in range(1, 8)]
+            nxt = [SHARED / f"CA_19p75dB_next{i}.s4p" for i in range(1, 9)]
+            label = "802.3ck CA 19.75 dB set (thru + 7 FEXT + 8 NEXT)"
+        else:
+            thru = Path(tmp) / "twinax30_2m.s2p"
+            write_touchstone(twinax(30).network(2.0, np.linspace(0, 60e9, 1201)), thru)
+            fext, nxt = [], []
+            label = "generated 2 m 30 AWG cable"
+        if args.smoke:
+            params = dataclasses.replace(
+                params, g_dc_db=params.g_dc_db[::4], g_dc2_db=params.g_dc2_db[::3]
+            )
+        n_ctle = len(params.g_dc_db) * len(params.g_dc2_db)
+        n_tx = params.tx_grid().shape[0]
+        t0 = time.perf_counter()
+        result = compute_com(params, thru, fext, nxt)
+        elapsed = time.perf_counter() - t0
+    print(
+        f"COM {params.name} on {label}: {result.com_db:.2f} dB in {elapsed:.1f} s "
+        f"({n_ctle} CTLE × {n_tx} Tx FFE × {params.package.n_cases} cases, full search)"
+    )
+    print(f"target: full 802.3ck grid <= {TARGET_S:g} s (with Local Search 2, not yet applied)")
+    doc = {
+        "benchmark": "com",
+        "machine": machine_info(),
+        "channels": label,
+        "preset": params.name,
+        "ctle_settings": n_ctle,
+        "tx_candidates": n_tx,
+        "com_db": result.com_db,
+        "elapsed_s": elapsed,
+        "target_s": TARGET_S,
+    }
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(doc, indent=2) + "\n")
+    print(f"JSON: {args.json_out}")
+    return 0
