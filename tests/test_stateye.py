@@ -19,7 +19,7 @@ from sigint.jitter import JitterConfig
 from sigint.kernels.stateye import convolve_cursors
 from sigint.link import Link
 from sigint.stateye import statistical_eye
-from sigint.stateye.build import _convolve_groups, _with_gaussian
+from sigint.stateye.grid import convolve_groups, with_gaussian
 from sigint.timedomain import simulate
 
 
@@ -71,8 +71,8 @@ def test_tails_to_1e_15_match_the_enumerated_sum_with_gaussian_noise():
         pmf = np.zeros(n_bins)
         pmf[n_bins // 2] = 1.0
         blocks = [(np.outer(h, levels), np.full((h.size, 4), 0.25))]
-        blur = _convolve_groups(blocks, dv, pmf, np.empty(n_bins))
-        total = _with_gaussian(pmf, sigma**2 - blur * dv * dv, dv)
+        blur = convolve_groups(blocks, dv, pmf, np.empty(n_bins))
+        total = with_gaussian(pmf, sigma**2 - blur * dv * dv, dv)
         high = np.cumsum(total[::-1])[::-1]  # P(X ≥ lower edge of bin b)
         pos = thresholds / dv + n_bins // 2 + 0.5
         grid = np.exp(np.interp(pos, np.arange(n_bins), np.log(np.maximum(high, 1e-300))))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..stateye.build import _convolve_groups, _with_gaussian
+from ..stateye.grid import convolve_groups, with_gaussian
 from .channel import ComChannel, channel_h21, com_grid, read_channel
 from .fom import ctle, ctle_basis, fom_grid, full_taps, noise_variance, rx_filter, tx_filter
 from .params import ComParams
@@ -240,8 +240,8 @@ def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float)
     n = 2 * int(np.ceil(y_max / step)) + 1
     pmf = np.zeros(n)
     pmf[n // 2] = 1.0
-    blur = _convolve_groups(groups, step, pmf, np.empty(n))
-    pmf = _with_gaussian(pmf, max(var_g - blur * step**2, 0.0), step)
+    blur = convolve_groups(groups, step, pmf, np.empty(n))
+    pmf = with_gaussian(pmf, max(var_g - blur * step**2, 0.0), step)
     cdf = np.cumsum(pmf)
     cdf /= cdf[-1]
     y = (np.arange(n) - n // 2) * step

@@ -62,12 +62,6 @@ def ctle_basis(params: ComParams, f_hz) -> tuple:
     return (u * w, u * x, v * w, v * x)
 
 
-def pulse(params: ComParams, f_hz, h_f, n_t: int) -> np.ndarray:
-    """The pulse response of a transfer function on COM's grid (93A-24): IFFT of H·T·sinc."""
-    x_sinc = params.samples_per_ui * np.sinc(params.ui_s * np.asarray(f_hz))
-    return np.fft.irfft(x_sinc * h_f)[:n_t]
-
-
 def noise_variance(params: ComParams, f_hz, h_ctf, skip_dc: bool = False) -> float:
     """σ_N² = η0 ∫|H_r H_ctf|² df (93A-35), as a sum over the grid."""
     h = rx_filter(params, f_hz) * h_ctf

@@ -8,10 +8,9 @@ successive convolution on one voltage grid shared by every phase.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
 
-from ..kernels.stateye import convolve_cursors
 from ..link import Link
+from .grid import GRID_SIGMAS, convolve_groups, with_gaussian
 from .result import StatEye, _Case
 from .symbols import gray_error_bits, level_probabilities, pair_block, pair_error_bits
 
@@ -19,8 +18,6 @@ from .symbols import gray_error_bits, level_probabilities, pair_block, pair_erro
 SMALL_CURSOR = 1e-3
 #: SJ arcsine-distribution nodes (Gauss–Chebyshev, exact for polynomials of degree < 2n).
 SJ_NODES = 8
-#: Grid half-range beyond the peak distortion, in σ of the Gaussian term.
-GRID_SIGMAS = 10.0
 
 
 def statistical_eye(
@@ -270,16 +267,16 @@ class _Builder:
             for weight, main, big, var, extra in plans[p]:
                 base = np.zeros(n)
                 base[n // 2] = 1.0
-                blur = _convolve_groups(big, dv, base, work)
+                blur = convolve_groups(big, dv, base, work)
                 dists, shared = [], None
                 for _, _, groups, _ in extra:
                     if not groups and shared is not None:
                         dists.append(shared)
                         continue
                     pmf[:] = base
-                    blur_i = blur + _convolve_groups(groups, dv, pmf, work)
+                    blur_i = blur + convolve_groups(groups, dv, pmf, work)
                     # The splitting spread the mass by `blur` bins²: take it out of the Gaussian.
-                    dists.append(_with_gaussian(pmf.copy(), max(var - blur_i * dv * dv, 0.0), dv))
+                    dists.append(with_gaussian(pmf.copy(), max(var - blur_i * dv * dv, 0.0), dv))
                     if not groups:
                         shared = dists[-1]
                 lows = np.stack([np.cumsum(t) for t in dists])
@@ -305,24 +302,6 @@ class _Builder:
         )
 
 
-def _convolve_groups(blocks, dv, pmf, work) -> float:
-    """Convolve ``pmf`` in place with every group of ``(values_v, probs)`` blocks (one row
-    per group); the splitting's variance, bins²."""
-    blocks = [(v, pr) for v, pr in blocks if v.shape[0]]
-    if not blocks:
-        return 0.0
-    width = max(v.shape[1] for v, _ in blocks)
-    shifts = np.concatenate([_pad(v / dv, width) for v, _ in blocks])
-    probs = np.concatenate([_pad(pr, width) for _, pr in blocks])
-    return convolve_cursors(shifts, probs, pmf, work)
-
-
-def _pad(a, width):
-    out = np.zeros((a.shape[0], width))
-    out[:, : a.shape[1]] = a
-    return out
-
-
 def _split_small(blocks, cut):
     """Split value blocks into the groups the grid convolves and the Gaussian variance of the
     rest (zero-mean groups whose largest value is below ``cut``)."""
@@ -333,17 +312,6 @@ def _split_small(blocks, cut):
         var += float(np.sum(probs[small] * values[small] ** 2) - np.sum(mean[small] ** 2))
         big.append((values[~small], np.ascontiguousarray(probs[~small])))
     return big, var
-
-
-def _with_gaussian(pmf: np.ndarray, var_v2: float, dv: float) -> np.ndarray:
-    """``pmf`` convolved with a Gaussian of variance ``var_v2`` integrated over each bin."""
-    if var_v2 <= 0:
-        return pmf
-    sigma = np.sqrt(var_v2) / dv  # bins
-    w = int(np.ceil(GRID_SIGMAS * sigma)) + 1
-    edges = (np.arange(-w, w + 2) - 0.5) / sigma
-    kernel = np.diff(ndtr(edges))
-    return np.convolve(pmf, kernel, mode="same")
 
 
 def _bounded_jitter_cases(sj_amplitude_ui: float, dcd_pp_ui: float):
