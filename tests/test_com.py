@@ -10,6 +10,7 @@ from scipy.special import ndtri
 from sigint.channels.presets import twinax
 from sigint.channels.touchstone import write_touchstone
 from sigint.com import load_preset
+from sigint.com.dfe import dfe_span, dfe_taps
 from sigint.com.engine import compute_com, noise_amplitude
 from sigint.com.fom import fom_grid, full_taps
 
@@ -48,11 +49,11 @@ def _brute_fom(params, victim, fext, next_, combo, var_n):
     var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)
     samples = v[cur % m :: m]
     r = cur // m
-    n_dfe = len(params.dfe_bmax)
+    span = dfe_span(params)
     isi = samples.copy()
     isi[r] = 0
-    post = isi[r + 1 : r + 1 + n_dfe]
-    isi[r + 1 : r + 1 + n_dfe] = post - np.clip(post / h0, params.dfe_bmin, params.dfe_bmax) * h0
+    post = isi[r + 1 : r + 1 + span]
+    isi[r + 1 : r + 1 + span] = post - dfe_taps(params, post[None, :], np.array([h0]))[0] * h0
     pad = np.concatenate([v[-1:], v, v[:1]])
     idx = np.arange(v.size // m) * m + cur % m + 1
     h_j = (pad[idx + 1] - pad[idx - 1]) * m / 2
@@ -81,6 +82,36 @@ def test_vectorised_fom_equals_the_per_candidate_computation():
         fom, cur = _brute_fom(params, victim, fext, next_, combo, 1e-8)
         assert grid.cursor_ix[k] == cur
         assert grid.fom_db[k] == pytest.approx(fom, abs=1e-9)
+
+
+def test_floating_dfe_groups_sit_on_reflections_within_their_limits():
+    params = load_preset("802.3ck-KR")  # 12 fixed taps, 3 groups of 3 within 40 UI, ±0.05
+    h0 = np.array([0.1])
+    post = np.zeros(40)
+    post[:12] = 0.1 * 0.5 ** np.arange(1, 13)  # a decaying tail the fixed taps take
+    post[[13, 14, 15]] = [0.002, 0.004, 0.003]  # a reflection 14-16 UI out
+    post[[18, 19, 20]] = [-0.003, -0.008, -0.002]  # and one 19-21 UI out (b = −0.08 → −0.05)
+    post[[27, 28, 29]] = [0.001, 0.001, 0.001]  # a third, weaker one, past N_tail_start
+    post[23] = 0.0005  # too small to earn one of the three groups
+    taps = dfe_taps(params, post[None, :], h0)[0]
+    assert np.allclose(taps[:12], np.clip(post[:12] / 0.1, params.dfe_bmin, params.dfe_bmax))
+    assert np.allclose(taps[13:16], post[13:16] / 0.1)
+    assert taps[19] == pytest.approx(-0.05) and taps[18] == pytest.approx(-0.03)
+    groups = np.flatnonzero(taps[12:]) + 12
+    assert 23 not in groups and set(groups) == {13, 14, 15, 18, 19, 20, 27, 28, 29}
+    # no floating groups: the taps past N_b do not exist
+    fixed = dataclasses.replace(params, dfe_float_groups=0)
+    assert dfe_taps(fixed, post[None, :12], h0).shape == (1, 12)
+
+
+def test_the_tail_limit_scales_the_taps_past_n_tail_start():
+    params = dataclasses.replace(load_preset("802.3ck-KR"), dfe_float_bmax=0.5)
+    h0 = np.array([1.0])
+    post = np.zeros(40)
+    post[[26, 27, 28]] = [0.04, 0.03, 0.02]  # RSS 0.054 > B_float_RSS_MAX 0.02, from 25 UI
+    taps = dfe_taps(params, post[None, :], h0)[0]
+    assert np.sqrt(np.sum(taps[24:] ** 2)) == pytest.approx(0.02)
+    assert np.allclose(taps[26:29] / post[26:29], taps[26] / post[26])  # shape kept
 
 
 def test_a_ni_of_gaussian_noise_alone_is_its_quantile():

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..stateye.grid import convolve_groups, with_gaussian
 from .channel import ComChannel, channel_h21, com_grid, read_channel
+from .dfe import dfe_span, dfe_taps
 from .fom import ctle, ctle_basis, fom_grid, full_taps, noise_variance, rx_filter, tx_filter
 from .params import ComParams
 
@@ -135,7 +136,7 @@ def compute_com(
     channels += [read_channel(params, "next", p, f, xt_ports) for p in next_]
     notes = []
     if params.dfe_float_groups:
-        notes.append("floating DFE groups not modelled yet: fixed taps only")
+        notes.append("floating DFE groups placed greedily on the largest post-cursor windows")
     if params.local_search:
         notes.append("full EQ grid searched (Local Search not applied)")
     cases = tuple(
@@ -275,10 +276,12 @@ def _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g
     var_g = var_tx + var_j + var_n
     isi = victim[ph::m].copy()
     isi[row] = 0.0
-    n_dfe = len(params.dfe_bmax)
-    post = isi[row + 1 : row + 1 + n_dfe]
-    dfe = np.clip(post / h0, params.dfe_bmin[: post.size], params.dfe_bmax[: post.size])
-    isi[row + 1 : row + 1 + post.size] = post - dfe * h0
+    span = dfe_span(params)
+    post = np.zeros(span)
+    got = isi[row + 1 : row + 1 + span]
+    post[: got.size] = got
+    dfe = dfe_taps(params, post[None, :], np.array([h0]))[0]
+    isi[row + 1 : row + 1 + got.size] = got - dfe[: got.size] * h0
     var_isi = var_x * float(np.sum(isi**2))
     xts = []
     for p, ch in zip(pulses[1:], channels[1:], strict=True):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import filters
+from .dfe import dfe_span, dfe_taps
 from .params import ComParams
 
 #: |Residual| of the Mueller–Müller equation taken as an exact solution, V (as the reference).
@@ -190,8 +191,7 @@ def fom_grid(
     var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)  # 93A-30
 
     # ISI after the cursor: suffix quadratic forms per phase, then the DFE's explicit taps.
-    n_dfe = len(params.dfe_bmax)
-    bmin, bmax = np.array(params.dfe_bmin), np.array(params.dfe_bmax)
+    n_dfe = dfe_span(params)
     var_isi = np.empty(n)
     var_j = np.empty(n)
     table = victim[: n_rows * m].reshape(n_rows, m)
@@ -205,8 +205,7 @@ def fom_grid(
         h_k = np.einsum(
             "ni,nik->nk", taps[sel], seq[(r_k[:, None, :] - shifts[None, :, None]) % n_rows]
         )
-        b = np.clip(h_k / h0[sel, None], bmin, bmax)
-        resid = h_k - b * h0[sel, None]
+        resid = h_k - dfe_taps(params, h_k, h0[sel]) * h0[sel, None]
         var_isi[sel] = var_x * (total - h0[sel] ** 2 - (h_k**2).sum(1) + (resid**2).sum(1))
         # jitter: slope at this phase, every row (pre-cursors included), V/UI (178A-23)
         idx = np.arange(n_rows) * m + ph + 1  # in `padded`
