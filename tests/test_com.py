@@ -198,3 +198,54 @@ def test_sigint_com_reports_and_exits_by_the_verdict(cables, small_ck, tmp_path,
     assert doc["com_db"] == pytest.approx(direct.com_db, abs=1e-9)
     assert main(["com", str(cables[3.5]), "--preset", "802.3zz", "--out", str(out)]) == 2
     assert "802.3ck-KR" in capsys.readouterr().err
+
+
+def _serial_local_search(foms, grid_ix, radius):
+    """The reference rule, candidate by candidate: (i_gDC, i_gDC2, tx index) of the winner."""
+    lens = grid_ix.max(axis=0) + 1
+    swept = [k for k in range(grid_ix.shape[1]) if lens[k] > 1]
+    best, best_fom = None, -np.inf
+    for i1 in range(foms.shape[0]):
+        for i2 in range(foms.shape[1]):
+            for t in range(foms.shape[2]):
+                if radius and best is not None:
+                    _, b2, bt = best
+                    if i1 > 0 and abs(i2 - b2) > radius:
+                        continue
+                    skip = False
+                    for k in swept:
+                        outer = i2 if k == 0 else grid_ix[t, k - 1]
+                        if outer > 0 and abs(grid_ix[t, k] - grid_ix[bt, k]) > radius:
+                            skip = True
+                    if skip:
+                        continue
+                if foms[i1, i2, t] > best_fom:
+                    best, best_fom = (i1, i2, t), foms[i1, i2, t]
+    return best, best_fom
+
+
+@pytest.mark.parametrize("radius", [0, 1, 2])
+def test_local_search_replays_the_serial_rule(radius):
+    from sigint.com.engine import LocalSearch
+
+    params = dataclasses.replace(
+        load_preset("802.3ck-C2C"),
+        tx_taps=load_preset("802.3ck-C2C").tx_taps[1:3],  # two swept taps: a quick grid
+        tx_cursor=2,
+    )
+    combos, grid_ix = params.tx_grid_indexed()
+    rng = np.random.default_rng(radius)
+    # a smooth FOM landscape with a ridge, plus noise, over (g_DC, g_DC2, Tx)
+    foms = rng.normal(0, 0.3, (6, 5, combos.shape[0]))
+    foms += -((np.arange(6)[:, None, None] - 3) ** 2) - (np.arange(5)[None, :, None] - 1) ** 2
+    foms += -20 * ((combos[:, 1] + 0.12) ** 2)[None, None, :]
+    search = LocalSearch(radius, grid_ix)
+    for i1 in range(6):
+        for i2 in range(5):
+            if not search.skips_ctle(i1, i2):
+                search.visit(i2, lambda idx, i1=i1, i2=i2: (foms[i1, i2, idx], idx), (i1, i2))
+    (b1, b2, bt), fom = _serial_local_search(foms, grid_ix, radius)
+    assert search.best_payload == (b1, b2) and search.best_index == bt
+    assert search.best_fom == fom
+    if radius == 0:
+        assert fom == foms.max()

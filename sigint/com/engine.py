@@ -25,7 +25,7 @@ import numpy as np
 from ..stateye.grid import convolve_groups, with_gaussian
 from .channel import ComChannel, channel_h21, com_grid, read_channel
 from .dfe import dfe_span, dfe_taps
-from .fom import ctle, ctle_basis, fom_grid, full_taps, noise_variance, rx_filter, tx_filter
+from .fom import FomSearch, ctle, ctle_basis, full_taps, noise_variance, rx_filter, tx_filter
 from .params import ComParams
 
 #: Samples below this fraction of A_s leave the PMFs (93A.1.7.1, note 2).
@@ -137,8 +137,6 @@ def compute_com(
     notes = []
     if params.dfe_float_groups:
         notes.append("floating DFE groups placed greedily on the largest post-cursor windows")
-    if params.local_search:
-        notes.append("full EQ grid searched (Local Search not applied)")
     cases = tuple(
         _com_case(params, channels, case, t, f, eq) for case in range(params.package.n_cases)
     )
@@ -163,32 +161,109 @@ def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq
     lo, hi = _support(full, m, pad_rows=len(params.tx_taps) + 8)
     window = [[p[lo:hi] for p in ch] for ch in full]
     if eq is None:
-        ctle_grid = [(g1, g2) for g1 in params.g_dc_db for g2 in params.g_dc2_db]
-        combos = params.tx_grid()
+        g_dc, g_dc2 = params.g_dc_db, params.g_dc2_db
+        combos, grid_ix = params.tx_grid_indexed()
     else:
-        ctle_grid = [(float(eq["g_dc_db"]), float(eq["g_dc2_db"]))]
+        g_dc, g_dc2 = (float(eq["g_dc_db"]),), (float(eq["g_dc2_db"]),)
         combos = np.atleast_2d(np.asarray(eq["tx_taps"], dtype=float))
+        grid_ix = np.zeros(combos.shape, np.int64)
     kinds = [ch.kind for ch in channels]
-    best = None
-    for g1, g2 in ctle_grid:
-        weights = _basis_weights(g1, g2)
-        pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in window]
-        grid = fom_grid(
-            params,
-            pulses[0],
-            [p for p, k in zip(pulses, kinds, strict=True) if k == "fext"],
-            [p for p, k in zip(pulses, kinds, strict=True) if k == "next"],
-            combos,
-            noise_variance(params, f, ctle(params, f, g1, g2)),
-        )
-        i = int(np.argmax(grid.fom_db))
-        if best is None or grid.fom_db[i] > best[0]:
-            best = (float(grid.fom_db[i]), g1, g2, combos[i], int(grid.cursor_ix[i]) + lo)
-    fom_db, g1, g2, combo, cursor_ix = best
+    search = LocalSearch(params.local_search if eq is None else 0, grid_ix)
+    for i1, g1 in enumerate(g_dc):
+        for i2, g2 in enumerate(g_dc2):
+            if search.skips_ctle(i1, i2):
+                continue
+            weights = _basis_weights(g1, g2)
+            pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in window]
+            fext = [p for p, k in zip(pulses, kinds, strict=True) if k == "fext"]
+            nxt = [p for p, k in zip(pulses, kinds, strict=True) if k == "next"]
+            var_n = noise_variance(params, f, ctle(params, f, g1, g2))
+            fom_search = FomSearch(params, pulses[0], fext, nxt, var_n)
+
+            def evaluate(idx, fom_search=fom_search):
+                grid = fom_search(combos[idx])
+                return grid.fom_db, grid.cursor_ix + lo
+
+            search.visit(i2, evaluate, (g1, g2))
+    g1, g2 = search.best_payload
+    fom_db, i = search.best_fom, search.best_index
+    combo, cursor_ix = combos[i], search.best_cursor
+
     weights = _basis_weights(g1, g2)
     pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in full]
     h_ctf = ctle(params, f, g1, g2)
     return _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2)
+
+
+class LocalSearch:
+    """The EQ search's visiting rule, and the best candidate so far.
+
+    Candidates are visited in the reference order (g_DC outermost, then g_DC2, then the Tx FFE
+    grid, its first tap slowest). With ``radius`` = 0 every one counts; with the sheets' "Local
+    Search" N, as the reference MATLAB code's rule (as PyChOpMarg 3.4.0 documents it): a Tx
+    FFE candidate is skipped when a swept tap's grid index is more than N steps from the
+    best's while the loop just outside it (the previous tap, or g_DC2 for the first) is past
+    its first value; a g_DC2 more than N steps from the best's is skipped once g_DC is past
+    its first value. Skipping is a speed-up that can miss the global optimum.
+
+    :meth:`visit` evaluates a CTLE setting's candidates in vectorised batches (those the rule
+    lets through, again whenever the best moves) and replays the rule in order, so the outcome
+    is the serial search's.
+    """
+
+    def __init__(self, radius: int, grid_index: np.ndarray):
+        self.radius = radius
+        self.grid_index = grid_index
+        lens = grid_index.max(axis=0) + 1 if grid_index.size else np.zeros(0, int)
+        self.swept = np.flatnonzero(lens > 1)
+        self.best_fom = -np.inf
+        self.best_index = -1
+        self.best_i2 = 0
+        self.best_cursor = 0
+        self.best_payload = None
+
+    def skips_ctle(self, i1: int, i2: int) -> bool:
+        """Whether the whole (g_DC, g_DC2) setting is skipped."""
+        return bool(
+            self.radius and self.best_index >= 0 and i1 > 0 and abs(i2 - self.best_i2) > self.radius
+        )
+
+    def _skipped(self, i2: int) -> np.ndarray:
+        """Which Tx candidates the rule skips, given the current best."""
+        n = self.grid_index.shape[0]
+        if not self.radius or self.best_index < 0:
+            return np.zeros(n, bool)
+        best = self.grid_index[self.best_index]
+        skip = np.zeros(n, bool)
+        for k in self.swept:
+            outer = np.full(n, i2) if k == 0 else self.grid_index[:, k - 1]
+            skip |= (outer > 0) & (np.abs(self.grid_index[:, k] - best[k]) > self.radius)
+        return skip
+
+    def visit(self, i2: int, evaluate, payload) -> None:
+        """Replay the serial search over one CTLE setting's candidates (in grid order).
+
+        ``evaluate(indices)`` returns the FOMs and cursor indices of those candidates; only
+        the ones the rule lets through are evaluated (all of them without a radius).
+        """
+        n = self.grid_index.shape[0]
+        fom = np.full(n, np.nan)
+        cursor = np.zeros(n, np.int64)
+        start = 0
+        while True:
+            allowed = ~self._skipped(i2)
+            allowed[:start] = False
+            need = np.flatnonzero(allowed & np.isnan(fom))
+            if need.size:
+                fom[need], cursor[need] = evaluate(need)
+            better = np.flatnonzero(allowed & (fom > self.best_fom))  # NaN compares False
+            if better.size == 0:
+                return
+            i = int(better[0])
+            self.best_fom, self.best_index, self.best_i2 = float(fom[i]), i, i2
+            self.best_cursor = int(cursor[i])
+            self.best_payload = payload
+            start = i + 1
 
 
 def _basis_weights(g_dc_db: float, g_dc2_db: float) -> tuple:
@@ -198,13 +273,14 @@ def _basis_weights(g_dc_db: float, g_dc2_db: float) -> tuple:
 
 
 def _support(pulses, m: int, pad_rows: int) -> tuple[int, int]:
-    """Whole-UI sample range [lo, hi) holding every sample above 1e-9 of the largest, padded."""
+    """Whole-UI sample range [lo, hi) holding every sample above 1e-6 of the largest, padded
+    (what lies outside adds under 1e-9 of the cursor's power to any σ)."""
     peak = max(float(np.abs(p).max()) for ch in pulses for p in ch)
     n_t = pulses[0][0].size
     alive = np.zeros(n_t, bool)
     for ch in pulses:
         for p in ch:
-            alive |= np.abs(p) > 1e-9 * peak
+            alive |= np.abs(p) > 1e-6 * peak
     idx = np.flatnonzero(alive)
     lo = max((idx[0] // m - pad_rows) * m, 0)
     hi = min((idx[-1] // m + 1 + pad_rows) * m, (n_t // m) * m)

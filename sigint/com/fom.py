@@ -131,7 +131,16 @@ def fom_grid(
     combos: np.ndarray,
     var_n: float,
 ) -> FomGrid:
-    """The 93A FOM of every Tx FFE candidate (see the module docstring).
+    """The 93A FOM of every Tx FFE candidate at one CTLE setting (:class:`FomSearch`)."""
+    return FomSearch(params, victim, fext, next_, var_n)(combos)
+
+
+class FomSearch:
+    """One CTLE setting's pulses, prepared to give the FOM of any batch of Tx FFE candidates.
+
+    What does not depend on the candidates (the T-spaced tables, each aggressor's Gram
+    matrices at every phase, the NEXT energy) is computed once; the victim's per-phase Gram
+    matrices when a batch first needs that phase.
 
     Parameters
     ----------
@@ -139,91 +148,109 @@ def fom_grid(
         Unequalised victim pulse at this CTLE (amplitude A_v included).
     fext, next_ : lists of float64[n_t]
         Aggressor pulses (A_fe / A_ne included); FEXT gets the candidate's Tx FFE, NEXT none.
-    combos : float64[n, n_taps]
-        Candidates without c(0) (:meth:`ComParams.tx_grid`).
     var_n : float
         σ_N² at this CTLE.
     """
-    m = params.samples_per_ui
-    levels = params.levels
-    taps = full_taps(params, combos)
-    shifts = _shifts(params, taps.shape[1])
-    n = taps.shape[0]
-    n_t = victim.size
-    n_rows = n_t // m
-    var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)  # 93A-29
 
-    # Candidates' samples in a window around the unequalised peak (cursor search).
-    peak0 = int(np.argmax(victim))
-    lo = peak0 - (shifts.max() + 2) * m
-    hi = peak0 + (-shifts.min() + 3) * m
-    window = np.arange(lo, hi)
-    shifted = np.stack([victim[(window - s * m) % n_t] for s in shifts])  # [taps, W]
-    v = taps @ shifted  # [n, W]
-    peak = np.argmax(v, axis=1)
-    # 93A-25/26: candidates ix within ±1 UI of each candidate's peak
-    offs = np.arange(-m, m)
-    ix = np.clip(peak[:, None] + offs[None, :], m, v.shape[1] - m - 1)
-    rows = np.arange(n)[:, None]
-    h_ix, h_pre, h_post = v[rows, ix], v[rows, ix - m], v[rows, ix + m]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b1 = np.clip(h_post / h_ix, params.dfe_bmin[0], params.dfe_bmax[0])
-    res = np.abs(h_pre - (h_post - b1 * h_ix))
-    valid = h_ix > 0
-    exact = valid & (res < MM_EXACT_V)
-    at_or_before = exact & (offs[None, :] <= 0)
-    # preference: the last exact one at or before the peak, else the first exact one after it,
-    # else the smallest residual
-    n_off = offs.size
-    last_before = np.where(at_or_before.any(1), n_off - 1 - np.argmax(at_or_before[:, ::-1], 1), -1)
-    first_exact = np.where(exact.any(1), np.argmax(exact, 1), -1)
-    best_res = np.argmin(np.where(valid, res, np.inf), axis=1)
-    choice = np.where(
-        last_before >= 0, last_before, np.where(first_exact >= 0, first_exact, best_res)
-    )
-    cursor_w = ix[np.arange(n), choice]
-    cursor_ix = (cursor_w + lo) % n_t
-    h0 = v[np.arange(n), cursor_w]
+    def __init__(self, params: ComParams, victim, fext: list, next_: list, var_n: float):
+        m = params.samples_per_ui
+        self.params = params
+        self.m = m
+        self.var_n = var_n
+        self.victim = victim
+        self.shifts = _shifts(params, len(params.tx_taps) + 1)
+        self.n_t = victim.size
+        self.n_rows = self.n_t // m
+        levels = params.levels
+        self.var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)  # 93A-29
+        # the candidates' samples in a window around the unequalised peak (cursor search)
+        peak0 = int(np.argmax(victim))
+        self.lo = peak0 - (self.shifts.max() + 2) * m
+        window = np.arange(self.lo, peak0 + (-self.shifts.min() + 3) * m)
+        self.shifted = np.stack([victim[(window - s * m) % self.n_t] for s in self.shifts])
+        self.table = victim[: self.n_rows * m].reshape(self.n_rows, m)
+        self.padded = np.concatenate([victim[-1:], victim, victim[:1]])
+        self.fext_grams = [
+            _phase_grams(a[: self.n_rows * m].reshape(self.n_rows, m), self.shifts) for a in fext
+        ]
+        self.var_next = sum(
+            float((nx[: self.n_rows * m].reshape(self.n_rows, m) ** 2).sum(axis=0).max())
+            for nx in next_
+        )
+        self._grams: dict[int, tuple] = {}
 
-    phase = cursor_ix % m
-    row = cursor_ix // m
-    a_s = params.rlm * h0 / (levels - 1)
-    var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)  # 93A-30
+    def _victim_grams(self, ph: int):
+        """(ISI Gram, jitter Gram) of the victim at phase ``ph``."""
+        if ph not in self._grams:
+            m, n_rows = self.m, self.n_rows
+            idx = np.arange(n_rows) * m + ph + 1  # in `padded`
+            slope = (self.padded[idx + 1] - self.padded[idx - 1]) * (m / 2)  # V/UI (178A-23)
+            self._grams[ph] = (
+                _lagged_gram(self.table[:, ph], self.shifts),
+                _lagged_gram(slope, self.shifts),
+            )
+        return self._grams[ph]
 
-    # ISI after the cursor: suffix quadratic forms per phase, then the DFE's explicit taps.
-    n_dfe = dfe_span(params)
-    var_isi = np.empty(n)
-    var_j = np.empty(n)
-    table = victim[: n_rows * m].reshape(n_rows, m)
-    padded = np.concatenate([victim[-1:], victim, victim[:1]])
-    for ph in np.unique(phase):
-        sel = np.flatnonzero(phase == ph)
-        seq = table[:, ph]
-        total = _quad(taps[sel], _lagged_gram(seq, shifts))  # every row at this phase
+    def __call__(self, combos: np.ndarray) -> FomGrid:
+        """The FOM of each candidate (rows of taps without c(0))."""
+        params, m, n_t, n_rows = self.params, self.m, self.n_t, self.n_rows
+        shifts, var_x = self.shifts, self.var_x
+        taps = full_taps(params, combos)
+        n = taps.shape[0]
+        v = taps @ self.shifted  # [n, W]
+        peak = np.argmax(v, axis=1)
+        # 93A-25/26: candidates ix within ±1 UI of each candidate's peak
+        offs = np.arange(-m, m)
+        ix = np.clip(peak[:, None] + offs[None, :], m, v.shape[1] - m - 1)
+        rows = np.arange(n)[:, None]
+        h_ix, h_pre, h_post = v[rows, ix], v[rows, ix - m], v[rows, ix + m]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b1 = np.clip(h_post / h_ix, params.dfe_bmin[0], params.dfe_bmax[0])
+        res = np.abs(h_pre - (h_post - b1 * h_ix))
+        valid = h_ix > 0
+        exact = valid & (res < MM_EXACT_V)
+        at_or_before = exact & (offs[None, :] <= 0)
+        # preference: the last exact one at or before the peak, else the first exact one
+        # after it, else the smallest residual
+        n_off = offs.size
+        last_before = np.where(
+            at_or_before.any(1), n_off - 1 - np.argmax(at_or_before[:, ::-1], 1), -1
+        )
+        first_exact = np.where(exact.any(1), np.argmax(exact, 1), -1)
+        best_res = np.argmin(np.where(valid, res, np.inf), axis=1)
+        choice = np.where(
+            last_before >= 0, last_before, np.where(first_exact >= 0, first_exact, best_res)
+        )
+        cursor_w = ix[np.arange(n), choice]
+        cursor_ix = (cursor_w + self.lo) % n_t
+        h0 = v[np.arange(n), cursor_w]
+        phase = cursor_ix % m
+        row = cursor_ix // m
+        a_s = params.rlm * h0 / (params.levels - 1)
+        var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)  # 93A-30
+
+        # ISI: every row at the cursor's phase but the cursor, less what the DFE cancels
+        n_dfe = dfe_span(params)
         k = np.arange(1, n_dfe + 1)
-        r_k = row[sel, None] + k[None, :]  # rows of the DFE taps
-        h_k = np.einsum(
-            "ni,nik->nk", taps[sel], seq[(r_k[:, None, :] - shifts[None, :, None]) % n_rows]
-        )
-        resid = h_k - dfe_taps(params, h_k, h0[sel]) * h0[sel, None]
-        var_isi[sel] = var_x * (total - h0[sel] ** 2 - (h_k**2).sum(1) + (resid**2).sum(1))
-        # jitter: slope at this phase, every row (pre-cursors included), V/UI (178A-23)
-        idx = np.arange(n_rows) * m + ph + 1  # in `padded`
-        slope = (padded[idx + 1] - padded[idx - 1]) * (m / 2)
-        var_j[sel] = (
-            (params.a_dd_ui**2 + params.sigma_rj_ui**2)
-            * var_x
-            * _quad(taps[sel], _lagged_gram(slope, shifts))
-        )
-    var_xt = np.zeros(n)
-    for agg in fext:  # each aggressor at its own worst phase (93A-33)
-        grams = _phase_grams(agg[: n_rows * m].reshape(n_rows, m), shifts)
-        var_xt += _quad_phases(taps, grams).max(axis=1)
-    for nx in next_:
-        t_next = nx[: n_rows * m].reshape(n_rows, m)
-        var_xt += float((t_next**2).sum(axis=0).max())
-    var_xt *= var_x
-    noise = var_tx + var_isi + var_j + var_xt + var_n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fom = np.where(h0 > 0, 10 * np.log10(a_s**2 / noise), -np.inf)
-    return FomGrid(fom, cursor_ix, h0, var_isi, var_j, var_xt, var_tx, var_n)
+        var_isi = np.empty(n)
+        var_j = np.empty(n)
+        for ph in np.unique(phase):
+            sel = np.flatnonzero(phase == ph)
+            g_isi, g_j = self._victim_grams(int(ph))
+            seq = self.table[:, ph]
+            total = _quad(taps[sel], g_isi)
+            r_k = row[sel, None] + k[None, :]  # rows of the DFE taps
+            h_k = np.einsum(
+                "ni,nik->nk", taps[sel], seq[(r_k[:, None, :] - shifts[None, :, None]) % n_rows]
+            )
+            resid = h_k - dfe_taps(params, h_k, h0[sel]) * h0[sel, None]
+            var_isi[sel] = var_x * (total - h0[sel] ** 2 - (h_k**2).sum(1) + (resid**2).sum(1))
+            var_j[sel] = (params.a_dd_ui**2 + params.sigma_rj_ui**2) * var_x * _quad(taps[sel], g_j)
+        var_xt = np.full(n, float(self.var_next))
+        for grams in self.fext_grams:  # each aggressor at its own worst phase (93A-33)
+            var_xt += _quad_phases(taps, grams).max(axis=1)
+        var_xt *= var_x
+        noise = var_tx + var_isi + var_j + var_xt + self.var_n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fom = np.where(h0 > 0, 10 * np.log10(a_s**2 / noise), -np.inf)
+        return FomGrid(fom, cursor_ix, h0, var_isi, var_j, var_xt, var_tx, self.var_n)

@@ -302,14 +302,22 @@ class ComParams:
     def tx_grid(self) -> np.ndarray:
         """Every legal Tx FFE tap set (without c(0)) of the grid: float64[n, n_taps].
 
-        Combinations whose c(0) = 1 − Σ|c| falls below ``c0_min`` are dropped.
+        In the reference search order (the first tap varying slowest); combinations whose
+        c(0) = 1 − Σ|c| falls below ``c0_min`` are dropped.
         """
+        return self.tx_grid_indexed()[0]
+
+    def tx_grid_indexed(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`tx_grid` and each candidate's index on every tap's grid, int64[n, n_taps]."""
         axes = [t.values() for t in self.tx_taps]
         if not axes:
-            return np.zeros((1, 0))
-        mesh = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(axes))
-        c0 = 1.0 - np.abs(mesh).sum(axis=1)
-        return mesh[c0 >= self.c0_min - 1e-12]
+            return np.zeros((1, 0)), np.zeros((1, 0), np.int64)
+        shape = [a.size for a in axes]
+        index = np.stack(np.meshgrid(*[np.arange(k) for k in shape], indexing="ij"), axis=-1)
+        index = index.reshape(-1, len(axes))
+        mesh = np.stack([a[index[:, k]] for k, a in enumerate(axes)], axis=1)
+        keep = 1.0 - np.abs(mesh).sum(axis=1) >= self.c0_min - 1e-12
+        return mesh[keep], index[keep]
 
 
 PRESETS = ("802.3ck-KR", "802.3ck-CR", "802.3ck-C2C", "802.3by")
