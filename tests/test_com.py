@@ -249,3 +249,17 @@ def test_local_search_replays_the_serial_rule(radius):
     assert search.best_fom == fom
     if radius == 0:
         assert fom == foms.max()
+
+
+def test_a_channel_short_of_the_band_is_reported(tmp_path, small_ck):
+    f = np.linspace(0, 20e9, 401)  # 802.3ck needs data past f_b = 53.1 GHz
+    path = tmp_path / "short_band.s2p"
+    write_touchstone(twinax(30).network(2.0, f), path)
+    result = compute_com(small_ck, path)
+    warning = [n for n in result.notes if "short_band.s2p" in n]
+    assert warning and "20.0 GHz" in warning[0] and "extrapolated" in warning[0]
+    assert result.to_dict()["notes"] == list(result.notes)
+
+
+def test_no_band_warning_when_the_data_cover_it(cables, small_ck):
+    assert not any("data end" in n for n in compute_com(small_ck, cables[2.5]).notes)

@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..channel import touchstone_block
+from ..channel import read_differential, touchstone_block
 from ..channels.boardline import GammaLine
 from ..channels.network import Network
 from ..channels.package import HostBoard, LineSegment, PackageModel
@@ -96,15 +96,17 @@ class ComChannel:
     path: str
     block: Network
     info: object
+    f_data_max_hz: float = np.inf
 
 
 def read_channel(params: ComParams, kind, path, f_hz, ports=None) -> ComChannel:
     """A channel file as a differential block on ``f_hz`` at 2·R_0 (see the module docstring)."""
     block, info = touchstone_block(path, ports, f_hz)
+    raw, _ = read_differential(path, ports)  # cached: the file's own grid
     z_ref = 2 * params.r0_ohm
     if abs(block.z_ref_ohm - z_ref) > 1e-9:
         block = block.renormalized(z_ref)
-    return ComChannel(kind, str(path), block, info)
+    return ComChannel(kind, str(path), block, info, float(raw.f_hz[-1]))
 
 
 def channel_h21(params: ComParams, ch: ComChannel, case: int, cache: dict | None = None):

@@ -134,7 +134,13 @@ def compute_com(
     xt_ports = ports if ports is not None else channels[0].info.port_map_spec
     channels += [read_channel(params, "fext", p, f, xt_ports) for p in fext]
     channels += [read_channel(params, "next", p, f, xt_ports) for p in next_]
-    notes = []
+    notes = [
+        f"{ch.path}: data end at {ch.f_data_max_hz / 1e9:.1f} GHz, below f_b = "
+        f"{params.f_baud_hz / 1e9:.2f} GHz; the band above is extrapolated from the loss trend "
+        "and COM depends on it"
+        for ch in channels
+        if ch.f_data_max_hz < params.f_baud_hz
+    ]
     if params.dfe_float_groups:
         notes.append("floating DFE groups placed greedily on the largest post-cursor windows")
     cases = tuple(
