@@ -293,7 +293,9 @@ def _support(pulses, m: int, pad_rows: int) -> tuple[int, int]:
     return lo, hi
 
 
-def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float):
+def noise_amplitude(
+    samples, var_g: float, a_s: float, levels: int, der0: float, bins_per_a_s: int = 1000
+):
     """A_ni: the amplitude the noise + interference falls below with probability DER_0 (93A-45).
 
     Parameters
@@ -305,7 +307,8 @@ def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float)
     var_g : float
         Variance of the Gaussian term (Tx noise, RJ, Rx noise), V².
     a_s : float
-        Signal amplitude, V (sets the bin: min(A_s/1000, 10 µV), and the dropping threshold).
+        Signal amplitude, V (sets the bin: min(A_s/``bins_per_a_s``, 10 µV), and the dropping
+        threshold).
 
     Returns
     -------
@@ -318,7 +321,7 @@ def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float)
     kept = [h[np.abs(h) > cut] for h in samples]
     groups = [(np.outer(h, norm_levels), np.full((h.size, levels), 1.0 / levels)) for h in kept]
     support = sum(float(np.abs(h).sum()) for h in kept)
-    step = min(a_s / 1000, 1e-5)
+    step = min(a_s / bins_per_a_s, 1e-5)
     y_max = max(1.1 * a_s, support + 10 * np.sqrt(var_g) + 2 * step)
     n = 2 * int(np.ceil(y_max / step)) + 1
     pmf = np.zeros(n)
@@ -328,7 +331,11 @@ def noise_amplitude(samples, var_g: float, a_s: float, levels: int, der0: float)
     cdf = np.cumsum(pmf)
     cdf /= cdf[-1]
     y = (np.arange(n) - n // 2) * step
-    return float(-y[np.argmax(cdf >= der0)]), y, pmf
+    # the DER_0 point of the lower tail, interpolated between grid points
+    i = max(int(np.argmax(cdf >= der0)), 1)
+    below, at = cdf[i - 1], cdf[i]
+    frac = (der0 - below) / (at - below) if at > below else 1.0
+    return float(-(y[i - 1] + frac * step)), y, pmf
 
 
 def _equalized(params: ComParams, p: np.ndarray, taps: np.ndarray) -> np.ndarray:
