@@ -1,5 +1,21 @@
-"""IEEE 802.3 Channel Operating Margin (Annex 93A and 178A): parameter sets and presets."""
+"""IEEE 802.3 Channel Operating Margin (Annex 93A): parameter sets, presets and the computation.
 
+>>> from sigint.com import load_preset
+>>> load_preset("802.3ck-CR").package.host_length_m
+0.1103
+"""
+
+from .engine import ComCase, ComResult, compute_com
 from .params import PRESETS, ComPackage, ComParams, TapGrid, load_params, load_preset
 
-__all__ = ["PRESETS", "ComPackage", "ComParams", "TapGrid", "load_params", "load_preset"]
+__all__ = [
+    "PRESETS",
+    "ComCase",
+    "ComPackage",
+    "ComParams",
+    "ComResult",
+    "TapGrid",
+    "compute_com",
+    "load_params",
+    "load_preset",
+]
