@@ -514,11 +514,7 @@ def search_ctle_txffe(
         raise ValueError(f"tx_pre, tx_post: no candidate with c(0) > c0_min = {c0_min}")
 
     def shifted(table, taps, cursor):
-        out = np.zeros_like(table)
-        for i, w in enumerate(taps):
-            if w:
-                out += w * np.roll(table, i - cursor, axis=0)
-        return out
+        return filters.apply_t_spaced_fir(table, taps, cursor, circular=True)
 
     table = []
     for g1, g2 in product(g_dc_db, g_dc2_db):

@@ -89,6 +89,30 @@ def t_spaced_fir(f_hz, taps, cursor: int, ui_s: float):
     return np.exp(-2j * np.pi * np.outer(f, delays)) @ taps
 
 
+def apply_t_spaced_fir(x, taps, cursor: int, step: int = 1, circular: bool = False):
+    """The time-domain twin of :func:`t_spaced_fir`, along axis 0 of ``x``.
+
+    out[j] = Σ_i taps[i]·x[j − (i − cursor)·step]: tap i delays ``x`` by (i − cursor) UI, one
+    UI being ``step`` entries (1 for T-spaced cursors or polyphase rows, S for a pulse sampled
+    at S per UI). Entries shifted past either end are dropped (zeros come in), or wrap round
+    when ``circular`` (a periodic response, as on an FFT grid).
+    """
+    x = np.asarray(x, dtype=float)
+    out = np.zeros_like(x)
+    n = x.shape[0]
+    for i, w in enumerate(taps):
+        k = (i - cursor) * step
+        if w == 0:
+            continue
+        if circular:
+            out += w * np.roll(x, k, axis=0)
+        elif 0 <= k < n:
+            out[k:] += w * x[: n - k]
+        elif -n < k < 0:
+            out[:k] += w * x[-k:]
+    return out
+
+
 def sample_hold(f_hz, samples_per_ui: int, dt_s: float):
     """The discrete 1-UI rectangular symbol pulse (NRZ hold of ``samples_per_ui`` samples).
 

@@ -362,14 +362,7 @@ class Link:
         c = self.pulse.cursors()
         if taps is None:
             return c
-        out = np.zeros_like(c)
-        for i, w in enumerate(taps):
-            shift = n_pre - i  # tap i sees the cursor (i − n_pre) UI later
-            if shift >= 0:
-                out[: c.size - shift] += w * c[shift:]
-            else:
-                out[-shift:] += w * c[: c.size + shift]
-        return out
+        return filters.apply_t_spaced_fir(c, taps, n_pre)
 
     def dfe_zero_forcing_taps(self) -> np.ndarray:
         """DFE taps that cancel the post-cursors of the equalised pulse they cover (unit

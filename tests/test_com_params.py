@@ -1,6 +1,8 @@
 """COM parameter sets: the shipped presets load with the values their sources give, grids
 enumerate as the sheets do, and bad input is named."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,14 @@ def test_every_preset_loads_and_names_its_source(name):
     p = load_preset(name)
     assert p.name == name and p.source
     assert p.package.n_cases == 2
-    assert np.all(1 - np.abs(p.tx_grid()).sum(axis=1) >= p.c0_min - 1e-12)
+    # the grid is every combination of the taps' values with c(0) >= c0_min, in the
+    # reference order (first tap slowest), and its indices point at those values
+    every = list(itertools.product(*(t.values() for t in p.tx_taps)))
+    legal = [c for c in every if 1 - sum(abs(x) for x in c) >= p.c0_min - 1e-12]
+    combos, index = p.tx_grid_indexed()
+    assert np.array_equal(combos, np.array(legal))
+    for k, tap in enumerate(p.tx_taps):
+        assert np.array_equal(tap.values()[index[:, k]], combos[:, k])
 
 
 def test_the_802_3ck_kr_sheet_values():

@@ -22,10 +22,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..filters import apply_t_spaced_fir
 from ..stateye.grid import convolve_groups, with_gaussian
 from .channel import ComChannel, channel_h21, com_grid, read_channel
 from .dfe import dfe_span, dfe_taps
-from .fom import FomSearch, ctle, ctle_basis, full_taps, noise_variance, rx_filter, tx_filter
+from .fom import (
+    FomSearch,
+    ctle,
+    ctle_basis,
+    full_taps,
+    noise_variance,
+    rx_filter,
+    slopes,
+    tx_filter,
+)
 from .params import ComParams
 
 #: Samples below this fraction of A_s leave the PMFs (93A.1.7.1, note 2).
@@ -340,11 +350,7 @@ def noise_amplitude(
 
 def _equalized(params: ComParams, p: np.ndarray, taps: np.ndarray) -> np.ndarray:
     """A pulse through the Tx FFE ``taps`` (full, c(0) included): whole-UI circular shifts."""
-    m = params.samples_per_ui
-    out = np.zeros_like(p)
-    for i, c in enumerate(taps):
-        out += c * np.roll(p, (i - params.tx_cursor) * m)
-    return out
+    return apply_t_spaced_fir(p, taps, params.tx_cursor, step=params.samples_per_ui, circular=True)
 
 
 def _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2) -> ComCase:
@@ -358,9 +364,7 @@ def _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g
     var_n = noise_variance(params, f, h_ctf, skip_dc=True)
     var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)
     row, ph = divmod(cursor_ix, m)
-    padded = np.concatenate([[0.0], victim, [0.0]])
-    idx = np.arange(victim.size // m) * m + ph + 1
-    h_j = (padded[idx + 1] - padded[idx - 1]) * (m / 2)
+    h_j = slopes(victim, ph, m)
     var_j = params.sigma_rj_ui**2 * var_x * float(np.sum(h_j**2))
     var_g = var_tx + var_j + var_n
     isi = victim[ph::m].copy()

@@ -63,6 +63,14 @@ def ctle_basis(params: ComParams, f_hz) -> tuple:
     return (u * w, u * x, v * w, v * x)
 
 
+def slopes(pulse: np.ndarray, phase: int, m: int) -> np.ndarray:
+    """h_J: the pulse's slope at ``phase`` of every UI, V/UI (178A-23, 93A-28), by the central
+    difference of its neighbouring samples (wrapping round the periodic grid at the ends)."""
+    idx = np.arange(pulse.size // m) * m + phase
+    n = pulse.size
+    return (pulse[(idx + 1) % n] - pulse[(idx - 1) % n]) * (m / 2)
+
+
 def noise_variance(params: ComParams, f_hz, h_ctf, skip_dc: bool = False) -> float:
     """σ_N² = η0 ∫|H_r H_ctf|² df (93A-35), as a sum over the grid."""
     h = rx_filter(params, f_hz) * h_ctf
@@ -169,7 +177,6 @@ class FomSearch:
         window = np.arange(self.lo, peak0 + (-self.shifts.min() + 3) * m)
         self.shifted = np.stack([victim[(window - s * m) % self.n_t] for s in self.shifts])
         self.table = victim[: self.n_rows * m].reshape(self.n_rows, m)
-        self.padded = np.concatenate([victim[-1:], victim, victim[:1]])
         self.fext_grams = [
             _phase_grams(a[: self.n_rows * m].reshape(self.n_rows, m), self.shifts) for a in fext
         ]
@@ -182,9 +189,8 @@ class FomSearch:
     def _victim_grams(self, ph: int):
         """(ISI Gram, jitter Gram) of the victim at phase ``ph``."""
         if ph not in self._grams:
-            m, n_rows = self.m, self.n_rows
-            idx = np.arange(n_rows) * m + ph + 1  # in `padded`
-            slope = (self.padded[idx + 1] - self.padded[idx - 1]) * (m / 2)  # V/UI (178A-23)
+            m = self.m
+            slope = slopes(self.victim, ph, m)
             self._grams[ph] = (
                 _lagged_gram(self.table[:, ph], self.shifts),
                 _lagged_gram(slope, self.shifts),

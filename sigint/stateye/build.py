@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import filters
 from ..link import Link
 from .grid import GRID_SIGMAS, convolve_groups, with_gaussian
 from .result import StatEye, _Case
@@ -90,7 +91,9 @@ class _Builder:
         pulse = link.pulse
         pad = taps.size if self.ffe else 0
         self.main_row = pulse.pre_ui + pad
-        self.victim = self._equalize(pulse.polyphase_table(), pad)
+        #: the equalised pulse (what Tx noise goes through), then the victim after the DFE
+        self.pulse_table = self._equalize(pulse.polyphase_table(), pad)
+        self.victim = self.pulse_table.copy()
         self.edge = self._equalize(link.edge_response.reshape(-1, s), pad)
         h0 = self.victim[self.main_row, s // 2]
         self.h0 = h0
@@ -114,31 +117,17 @@ class _Builder:
         """Apply the DSP FFE (if any) down the rows of a polyphase table, padded both ends."""
         if self.ffe is None:
             return np.array(table, dtype=float)
-        taps, n_pre = self.ffe
         padded = np.zeros((table.shape[0] + 2 * pad, table.shape[1]))
         padded[pad : pad + table.shape[0]] = table
-        out = np.zeros_like(padded)
-        for i, w in enumerate(taps):
-            shift = n_pre - i  # tap i sees the row (i − n_pre) UI later
-            if shift >= 0:
-                out[: out.shape[0] - shift] += w * padded[shift:]
-            else:
-                out[-shift:] += w * padded[: padded.shape[0] + shift]
-        return out
+        return filters.apply_t_spaced_fir(padded, *self.ffe)
 
     def _gaussian_var(self, phase: int) -> float:
         """Rx noise, Tx noise and per-edge random jitter at ``phase``, V²."""
         link, cfg = self.link, self.cfg
         taps = self.ffe[0] if self.ffe else None
         rx = link.noise.sigma_v(cfg.rx.noise_density_v2_hz, phase, taps) ** 2
-        col = self.victim[:, phase]
-        # Tx noise goes through the pulse the DFE does not cancel: undo the DFE on its column.
-        dfe = self.link.dfe_zero_forcing_taps()
-        pulse_col = col.copy()
-        rows = self.main_row + 1 + np.arange(dfe.size)
-        ok = rows < pulse_col.size
-        pulse_col[rows[ok]] += dfe[ok] * self.h0
-        tx = link.tx_noise_sigma_v() ** 2 * float(np.sum(pulse_col**2))
+        # Tx noise goes through the whole pulse: the DFE cancels data, not noise
+        tx = link.tx_noise_sigma_v() ** 2 * float(np.sum(self.pulse_table[:, phase] ** 2))
         jitter = (
             self.s**2 * self.per_edge_var_ui2 * 2 * self.var_a
             * float(np.sum(self.edge[:, phase] ** 2))
@@ -152,13 +141,8 @@ class _Builder:
 
         link, cfg = self.link, self.cfg
         c = self.s // 2
-        h = self.victim[:, c]
-        dfe = link.dfe_zero_forcing_taps()
-        pulse = h.copy()
-        rows = self.main_row + 1 + np.arange(dfe.size)
-        ok = rows < pulse.size
-        pulse[rows[ok]] += dfe[ok] * self.h0
-        isi = h.copy()
+        pulse = self.pulse_table[:, c]
+        isi = self.victim[:, c].copy()
         isi[self.main_row] = 0.0
         q = cfg.sim.noise_samples_per_ui
         noise_col = response_table(link.noise.response, self.s, q)[:, c]
