@@ -68,9 +68,10 @@ def package_model(params: ComParams, case: int, role: Role) -> PackageModel:
             pkg.host_tau_ns_per_mm,
         )  # fmt: skip
         host = HostBoard(LineSegment(board, pkg.host_length_m), pkg.host_c0_f, pkg.host_c1_f)
+    c_d, l_s = pkg.die_rx if role == "rx" else (pkg.c_d_f, pkg.l_s_h)
     return PackageModel(
-        c_d_f=pkg.c_d_f,
-        l_s_h=pkg.l_s_h,
+        c_d_f=c_d,
+        l_s_h=l_s,
         c_b_f=pkg.c_b_f,
         segments=tuple(segments),
         c_p_f=pkg.c_p_f,

@@ -75,7 +75,9 @@ class ComPackage:
 
     Capacitances and inductances are single-ended per leg (as the tables give them), line
     impedances differential. The package trace is ``z_c_ohm[0]`` over the test case's length,
-    then ``z_c_ohm[1:]`` over ``z_rest_m`` (802.3ck: z_pB = 1.8 mm at 92.5 Ω).
+    then ``z_c_ohm[1:]`` over ``z_rest_m`` (802.3ck: z_pB = 1.8 mm at 92.5 Ω). The die
+    ladder ``c_d_f``/``l_s_h`` is at both ends unless ``c_d_rx_f``/``l_s_rx_h`` give the
+    receiver's own (sheets that list C_d as [Tx Rx]).
     """
 
     c_d_f: tuple[float, ...]
@@ -99,6 +101,8 @@ class ComPackage:
     host_tau_ns_per_mm: float = 6e-3
     host_c0_f: float = 0.0
     host_c1_f: float = 0.0
+    c_d_rx_f: tuple[float, ...] | None = None
+    l_s_rx_h: tuple[float, ...] | None = None
 
     def __post_init__(self):
         _check(
@@ -107,15 +111,20 @@ class ComPackage:
             self.host_length_m,
             "a host board length in m (0: none, the sheets' Include PCB = 0)",
         )
-        for name in ("c_d_f", "l_s_h"):
+        for name in ("c_d_f", "l_s_h", "c_d_rx_f", "l_s_rx_h"):
             v = getattr(self, name)
             _check(
-                len(v) >= 1 and all(_finite(x) and 0 <= x < 1e-6 for x in v),
+                (v is None and "_rx_" in name)
+                or (v is not None and len(v) >= 1 and all(_finite(x) and 0 <= x < 1e-6 for x in v)),
                 name,
                 v,
                 "one or more per-leg values >= 0 (F or H)",
             )
-        _check(len(self.l_s_h) == len(self.c_d_f), "l_s_h", self.l_s_h, "one L_s per C_d section")
+        for c_d, l_s, name in (
+            (self.c_d_f, self.l_s_h, "l_s_h"),
+            (self.die_rx[0], self.die_rx[1], "l_s_rx_h"),
+        ):
+            _check(len(l_s) == len(c_d), name, l_s, "one L_s per C_d section")
         for name in ("c_b_f", "c_p_f"):
             v = getattr(self, name)
             _check(_finite(v) and 0 <= v < 1e-9, name, v, "a per-leg capacitance >= 0 F")
@@ -149,6 +158,14 @@ class ComPackage:
             "tau_ns_per_mm",
             self.tau_ns_per_mm,
             "a delay > 0 ns/mm",
+        )
+
+    @property
+    def die_rx(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """The receiver's die ladder (C_d per section, L_s per section)."""
+        return (
+            self.c_d_f if self.c_d_rx_f is None else self.c_d_rx_f,
+            self.l_s_h if self.l_s_rx_h is None else self.l_s_rx_h,
         )
 
     @property
