@@ -5,12 +5,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from oracles import run_oracle
 
 from sigint.channels.boardline import com_package_line
 from sigint.channels.network import Network, cascade_list
@@ -178,34 +176,11 @@ print(json.dumps({k: [[[[c.real, c.imag] for c in r] for r in m] for m in v]
 """
 
 
-@pytest.fixture(scope="module")
-def pychopmarg_path(tmp_path_factory):
-    if os.environ.get("SIGINT_ORACLES") != "1":
-        pytest.skip("oracle tests run with SIGINT_ORACLES=1 (they pip-install pychopmarg 3.4.0)")
-    target = tmp_path_factory.mktemp("pychopmarg")
-    # --no-deps: its runtime needs (numpy, scikit-rf) are ours; only the package is new
-    cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
-    r = subprocess.run([*cmd, "pychopmarg==3.4.0"], capture_output=True, text=True, timeout=300)
-    if r.returncode != 0:
-        pytest.skip(f"could not install pychopmarg 3.4.0: {r.stderr.strip()[-300:]}")
-    return target
-
-
 def test_package_models_match_pychopmarg_3_4_0(pychopmarg_path):
     f = np.linspace(0.05e9, 120e9, 241)
     f = np.union1d(f, [26.5625e9, 53.125e9])
-    env = dict(os.environ, PYTHONPATH=str(pychopmarg_path))
-    r = subprocess.run(
-        [sys.executable, "-c", _ORACLE, json.dumps(f.tolist())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert r.returncode == 0, r.stderr[-2000:]
-    ref = {
-        k: np.array(v)[..., 0] + 1j * np.array(v)[..., 1] for k, v in json.loads(r.stdout).items()
-    }
+    out = run_oracle(pychopmarg_path, _ORACLE, json.dumps(f.tolist()))
+    ref = {k: np.array(v)[..., 0] + 1j * np.array(v)[..., 1] for k, v in json.loads(out).items()}
     i53 = int(np.argmin(abs(f - 53.125e9)))
     for (cls, test), _ in IEEE8023DJ_ZP1_CASES_M.items():
         for side in ("tx", "rx"):
