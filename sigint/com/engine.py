@@ -28,9 +28,12 @@ from .channel import ComChannel, channel_h21, com_grid, read_channel
 from .dfe import dfe_span, dfe_taps
 from .fom import (
     FomSearch,
+    _table,
     ctle,
     ctle_basis,
     full_taps,
+    lag_products,
+    noise_gram,
     noise_variance,
     rx_filter,
     slopes,
@@ -183,18 +186,30 @@ def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq
         g_dc, g_dc2 = (float(eq["g_dc_db"]),), (float(eq["g_dc2_db"]),)
         combos = np.atleast_2d(np.asarray(eq["tx_taps"], dtype=float))
         grid_ix = np.zeros(combos.shape, np.int64)
-    kinds = [ch.kind for ch in channels]
+    # Aggressors enter the FOM through their lag products; the CTLE being bilinear, those of
+    # every setting are a weighted sum of the products of each aggressor's four basis pulses.
+    span = len(params.tx_taps)
+    m_tab = [[_table(p, m) for p in ch] for ch in window]
+    fext_products = [
+        _basis_products(tabs, span) for ch, tabs in zip(channels, m_tab, strict=True)
+        if ch.kind == "fext"
+    ]  # fmt: skip
+    next_products = [
+        _basis_products(tabs, 0) for ch, tabs in zip(channels, m_tab, strict=True)
+        if ch.kind == "next"
+    ]  # fmt: skip
+    q_noise = noise_gram(params, f, basis)
     search = LocalSearch(params.local_search if eq is None else 0, grid_ix)
     for i1, g1 in enumerate(g_dc):
         for i2, g2 in enumerate(g_dc2):
             if search.skips_ctle(i1, i2):
                 continue
-            weights = _basis_weights(g1, g2)
-            pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in window]
-            fext = [p for p, k in zip(pulses, kinds, strict=True) if k == "fext"]
-            nxt = [p for p, k in zip(pulses, kinds, strict=True) if k == "next"]
-            var_n = noise_variance(params, f, ctle(params, f, g1, g2))
-            fom_search = FomSearch(params, pulses[0], fext, nxt, var_n)
+            weights = np.array(_basis_weights(g1, g2))
+            victim = weights @ np.asarray(window[0])
+            fext_lags = [_weighted(c, weights) for c in fext_products]
+            next_energy = sum(float(_weighted(c, weights)[0].max()) for c in next_products)
+            var_n = float(weights @ q_noise @ weights)
+            fom_search = FomSearch(params, victim, fext_lags, next_energy, var_n)
 
             def evaluate(idx, fom_search=fom_search):
                 grid = fom_search(combos[idx])
@@ -280,6 +295,22 @@ class LocalSearch:
             self.best_cursor = int(cursor[i])
             self.best_payload = payload
             start = i + 1
+
+
+def _basis_products(tables: list, max_lag: int) -> np.ndarray:
+    """Lag products of every pair of a channel's four CTLE-basis pulses: [4, 4, 2L + 1, M]."""
+    n = len(tables)
+    out = np.empty((n, n, 2 * max_lag + 1, tables[0].shape[1]))
+    for i in range(n):
+        for j in range(i, n):
+            out[i, j] = lag_products(tables[i], tables[j], max_lag)
+            out[j, i] = out[i, j, ::-1]  # Σ_R b[R]·a[R + k] = Σ_R a[R]·b[R − k]
+    return out
+
+
+def _weighted(products: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The lag products of Σ_a w_a·pulse_a, from the pairwise ones."""
+    return np.einsum("a,b,abkp->kp", weights, weights, products)
 
 
 def _basis_weights(g_dc_db: float, g_dc2_db: float) -> tuple:

@@ -79,6 +79,14 @@ def noise_variance(params: ComParams, f_hz, h_ctf, skip_dc: bool = False) -> flo
     return float(params.eta0_v2_per_hz * power.sum() * df)
 
 
+def noise_gram(params: ComParams, f_hz, basis) -> np.ndarray:
+    """σ_N² of :func:`noise_variance` as a quadratic form in the CTLE basis weights w:
+    σ_N² = wᵀQ w, Q[a, b] = η0·Δf·Σ_f Re(H_r B_a · conj(H_r B_b)) (the CTLE is linear in w)."""
+    hb = np.array([rx_filter(params, f_hz) * b for b in basis])
+    df = f_hz[1] - f_hz[0]
+    return params.eta0_v2_per_hz * df * (hb @ hb.conj().T).real
+
+
 @dataclass(frozen=True)
 class FomGrid:
     """The FOM of every Tx FFE candidate at one CTLE setting (arrays over candidates)."""
@@ -105,22 +113,46 @@ def _shifts(params: ComParams, n_taps: int) -> np.ndarray:
     return np.arange(n_taps) - params.tx_cursor
 
 
-def _lagged_gram(seq: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """G[i, l] = Σ_R seq[R − s_i]·seq[R − s_l] (circular): the energy of Σ_i c_i·seq[R − s_i]
-    over all rows is cᵀG c. ``seq``: one phase's T-spaced samples."""
-    lagged = np.stack([np.roll(seq, s) for s in shifts])  # lagged[i, R] = seq[R − s_i]
-    return lagged @ lagged.T
+def lag_products(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
+    """r[k + max_lag, p] = Σ_R a[R, p]·b[R + k, p] (rows circular) for k = −max_lag … max_lag.
+
+    ``a``, ``b``: [n_rows, M] tables of T-spaced samples (one column per phase).
+    """
+    n = a.shape[0]
+    ext = np.concatenate([b[n - max_lag :], b, b[:max_lag]]) if max_lag else b
+    out = np.empty((2 * max_lag + 1, a.shape[1]))
+    for j in range(2 * max_lag + 1):  # lag k = j − max_lag: b[R + k] = ext[R + j]
+        out[j] = np.einsum("rp,rp->p", a, ext[j : j + n])
+    return out
+
+
+def grams_from_lags(r: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """Every phase's Gram matrix of a tap-shifted sequence, [M, n, n], from its lag products.
+
+    The energy of Σ_i c_i·x[R − s_i] over all rows is cᵀG c with G[i, l] = Σ_R x[R − s_i]·
+    x[R − s_l] = r(s_i − s_l): a Toeplitz matrix of the sequence's circular autocorrelation.
+    """
+    max_lag = (r.shape[0] - 1) // 2
+    return np.moveaxis(r[shifts[:, None] - shifts[None, :] + max_lag], -1, 0)
+
+
+def _table(pulse: np.ndarray, m: int) -> np.ndarray:
+    """A pulse's whole-UI rows: [n_rows, M]."""
+    n_rows = pulse.size // m
+    return pulse[: n_rows * m].reshape(n_rows, m)
+
+
+def _slope_table(pulse: np.ndarray, m: int) -> np.ndarray:
+    """:func:`slopes` at every phase: [n_rows, M]."""
+    n = (pulse.size // m) * m
+    nxt = np.roll(pulse, -1)[:n]
+    prv = np.roll(pulse, 1)[:n]
+    return ((nxt - prv) * (m / 2)).reshape(-1, m)
 
 
 def _quad(taps: np.ndarray, gram: np.ndarray) -> np.ndarray:
     """cᵀG c per candidate."""
     return np.einsum("ni,il,nl->n", taps, gram, taps)
-
-
-def _phase_grams(table: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """:func:`_lagged_gram` of every phase (column) of a [n_rows, M] table: [M, n, n]."""
-    lagged = np.stack([np.roll(table, s, axis=0) for s in shifts])  # [n, rows, M]
-    return np.einsum("irp,lrp->pil", lagged, lagged)
 
 
 def _quad_phases(taps: np.ndarray, grams: np.ndarray) -> np.ndarray:
@@ -140,27 +172,35 @@ def fom_grid(
     var_n: float,
 ) -> FomGrid:
     """The 93A FOM of every Tx FFE candidate at one CTLE setting (:class:`FomSearch`)."""
-    return FomSearch(params, victim, fext, next_, var_n)(combos)
+    return FomSearch.from_pulses(params, victim, fext, next_, var_n)(combos)
 
 
 class FomSearch:
     """One CTLE setting's pulses, prepared to give the FOM of any batch of Tx FFE candidates.
 
-    What does not depend on the candidates (the T-spaced tables, each aggressor's Gram
-    matrices at every phase, the NEXT energy) is computed once; the victim's per-phase Gram
-    matrices when a batch first needs that phase.
+    What does not depend on the candidates is computed once: the victim's T-spaced table and
+    the lag products (circular autocorrelations at lags up to the Tx FFE's span) of its samples
+    and of its slopes at every phase, from which each phase's Gram matrices follow by indexing.
+    The aggressors enter only through their lag products (:func:`lag_products`), which the
+    engine forms for every CTLE setting from a few products per aggressor (the CTLE is bilinear
+    in its gains), without building their pulses.
 
     Parameters
     ----------
     victim : float64[n_t]
         Unequalised victim pulse at this CTLE (amplitude A_v included).
-    fext, next_ : lists of float64[n_t]
-        Aggressor pulses (A_fe / A_ne included); FEXT gets the candidate's Tx FFE, NEXT none.
+    fext_lags : list of float64[2·S + 1, M]
+        Each FEXT aggressor's lag products at this CTLE (A_fe included), S = the Tx FFE span in
+        UI; each gets the candidate's Tx FFE.
+    next_energy : float
+        Σ over NEXT aggressors of their energy at their worst phase (no Tx FFE: fixed).
     var_n : float
         σ_N² at this CTLE.
     """
 
-    def __init__(self, params: ComParams, victim, fext: list, next_: list, var_n: float):
+    def __init__(
+        self, params: ComParams, victim, fext_lags: list, next_energy: float, var_n: float
+    ):
         m = params.samples_per_ui
         self.params = params
         self.m = m
@@ -176,26 +216,31 @@ class FomSearch:
         self.lo = peak0 - (self.shifts.max() + 2) * m
         window = np.arange(self.lo, peak0 + (-self.shifts.min() + 3) * m)
         self.shifted = np.stack([victim[(window - s * m) % self.n_t] for s in self.shifts])
-        self.table = victim[: self.n_rows * m].reshape(self.n_rows, m)
-        self.fext_grams = [
-            _phase_grams(a[: self.n_rows * m].reshape(self.n_rows, m), self.shifts) for a in fext
-        ]
-        self.var_next = sum(
-            float((nx[: self.n_rows * m].reshape(self.n_rows, m) ** 2).sum(axis=0).max())
-            for nx in next_
-        )
-        self._grams: dict[int, tuple] = {}
+        self.table = _table(victim, m)
+        span = int(self.shifts.max() - self.shifts.min())
+        self.isi_lags = lag_products(self.table, self.table, span)
+        slope = _slope_table(victim, m)
+        self.j_lags = lag_products(slope, slope, span)
+        self.fext_grams = [grams_from_lags(r, self.shifts) for r in fext_lags]
+        self.var_next = float(next_energy)
+
+    @classmethod
+    def from_pulses(cls, params: ComParams, victim, fext: list, next_: list, var_n: float):
+        """The search from explicit aggressor pulses (A_fe / A_ne included)."""
+        m = params.samples_per_ui
+        span = len(params.tx_taps)
+        tables = [_table(a, m) for a in fext]
+        fext_lags = [lag_products(t, t, span) for t in tables]
+        next_energy = sum(float((_table(nx, m) ** 2).sum(axis=0).max()) for nx in next_)
+        return cls(params, victim, fext_lags, next_energy, var_n)
 
     def _victim_grams(self, ph: int):
         """(ISI Gram, jitter Gram) of the victim at phase ``ph``."""
-        if ph not in self._grams:
-            m = self.m
-            slope = slopes(self.victim, ph, m)
-            self._grams[ph] = (
-                _lagged_gram(self.table[:, ph], self.shifts),
-                _lagged_gram(slope, self.shifts),
-            )
-        return self._grams[ph]
+        s = self.shifts
+        return (
+            grams_from_lags(self.isi_lags[:, ph : ph + 1], s)[0],
+            grams_from_lags(self.j_lags[:, ph : ph + 1], s)[0],
+        )
 
     def __call__(self, combos: np.ndarray) -> FomGrid:
         """The FOM of each candidate (rows of taps without c(0))."""
