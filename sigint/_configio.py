@@ -113,6 +113,8 @@ def convert(value: Any, tp: Any, path: str) -> Any:
         members = [a for a in args if a is not _NONE_TYPE]
         if all(dataclasses.is_dataclass(a) for a in members) and len(members) > 1:
             return _convert_tagged(value, members, path)
+        if len(members) == 1:  # an optional value: its own error names the inner key
+            return convert(value, members[0], path)
         for member in members:
             try:
                 return convert(value, member, path)

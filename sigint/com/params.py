@@ -28,6 +28,7 @@ from .._configio import check as _check
 from .._configio import finite as _finite
 from .._configio import from_mapping
 from ..errors import ConfigError
+from .erl import ErlParams
 
 Annex = Literal["93A", "178A"]
 TxNoise = Literal["cursor", "channel"]
@@ -230,6 +231,7 @@ class ComParams:
     tx_noise: TxNoise = "cursor"
     com_threshold_db: float = 3.0
     erl_threshold_db: float | None = None
+    erl: ErlParams | None = None
 
     def __post_init__(self):
         _check(
@@ -349,10 +351,16 @@ def load_preset(name: str) -> ComParams:
 
 
 def load_params(path) -> ComParams:
-    """A COM parameter set from a TOML file (the same keys as the presets)."""
+    """A COM parameter set from a TOML file (the same keys as the presets), or from an IEEE
+    MATLAB COM configuration workbook (``.xls``/``.xlsx``/``.xlsm``, read by
+    :func:`sigint.com.sheet.load_sheet`)."""
     from pathlib import Path
 
     path = Path(path)
+    if path.suffix.lower() in (".xls", ".xlsx", ".xlsm"):
+        from .sheet import load_sheet
+
+        return load_sheet(path)
     try:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as err:
