@@ -195,14 +195,16 @@ def extend_band(
     Returns
     -------
     Network
-        The data, followed by points at ``step_hz`` up to ≥ ``f_max_hz``.
+        The data, followed by at least one point at ``step_hz`` spacing, the last at or above
+        ``f_max_hz`` (exactly ``f_max_hz`` where the steps land within a rounding error of it).
     str
         What was done, with the extrapolated loss of the main transmission term at ``f_max_hz``.
 
     Raises
     ------
     ValueError
-        If ``f_max_hz`` is not finite or the network has fewer than 4 points.
+        If ``f_max_hz`` is not finite, ``step_hz`` is not a positive step, or the network has
+        fewer than 4 points.
 
     Notes
     -----
@@ -231,8 +233,14 @@ def extend_band(
     if f.size < 4:
         raise ValueError(f"extend_band needs ≥ 4 frequency points, got {f.size}")
     df = f[-1] - f[-2] if step_hz is None else float(step_hz)
-    n_new = int(np.ceil((f_max_hz - f[-1]) / df - 1e-9))
+    if not (np.isfinite(df) and df > 0):
+        raise ValueError(f"step_hz = {df!r}: expected a finite step > 0 Hz")
+    # At least one point, and the last one at f_max_hz or above: a step that does not divide
+    # the gap exactly in floating point (0.25 / 1 ns = 249 999 999.99999997 Hz) lands a hair
+    # below f_max_hz, and a caller extending again for that hair would get no points at all.
+    n_new = max(1, int(np.ceil((f_max_hz - f[-1]) / df - 1e-9)))
     f_new = f[-1] + df * np.arange(1, n_new + 1)
+    f_new[-1] = max(f_new[-1], f_max_hz)
     sel = f >= f[0] + 0.7 * (f[-1] - f[0])
     if sel.sum() < 4:
         sel = np.zeros(f.size, dtype=bool)

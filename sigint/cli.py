@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import traceback
@@ -256,15 +257,32 @@ def cmd_channel(args) -> int:
 
 
 def cmd_com(args) -> int:
-    """IEEE 802.3 COM of a thru channel and its aggressors (Annex 93A)."""
+    """IEEE 802.3 COM of a thru channel and its aggressors (Annex 93A), with the thru's ERL.
+
+    The JSON report (``THRU_com.json``, and stdout with ``--json``) holds ``com_db``,
+    ``passed`` (COM against its threshold), the cases and notes, and ``"erl"``: the ERL
+    (93A.5) of the thru, computed whenever the parameter set has an ``[erl]`` table (unless
+    ``--no-erl``), as ``{"path", "erl_db", "threshold_db", "passed", "record_s", "ports":
+    [{"port", "erl_db", "r_eff", "phase"}, …]}``; ``"erl"`` is null when ERL is not computed.
+    An ``erl_db`` of null is an infinite ERL: a matched port, no reflection sample reaching the
+    1e-4 threshold (JSON has no infinity). ERL is a companion metric: the exit code is COM's
+    verdict alone, unless ``--erl-fails`` (then 1 also when ERL is below its threshold).
+    """
     import time
 
     from .channel_report import pair_folder
     from .com import load_params, load_preset
     from .com.engine import compute_com
+    from .errors import ConfigError
     from .store import write_json_atomic
 
     params = load_params(args.params) if args.params else load_preset(args.preset)
+    with_erl = params.erl is not None and not args.no_erl
+    if args.erl_fails and (params.erl is None or params.erl_threshold_db is None):
+        missing = "an [erl] table" if params.erl is None else "erl_threshold_db"
+        raise ConfigError(
+            "--erl-fails", params.name, f"a COM parameter set with {missing} (ERL and its limit)"
+        )
     thru, fext, next_ = Path(args.thru), list(args.fext), list(args.next)
     if thru.is_dir():
         pairs = pair_folder(thru)
@@ -272,7 +290,17 @@ def cmd_com(args) -> int:
     t0 = time.perf_counter()
     result = compute_com(params, thru, fext, next_, ports=args.ports)
     elapsed = time.perf_counter() - t0
-    doc = {"sigint_version": __version__, "elapsed_s": elapsed, **result.to_dict()}
+    erl = None
+    if with_erl:
+        from .com.erl import compute_erl
+
+        erl = compute_erl(params, path=thru, ports=args.ports)
+    doc = {
+        "sigint_version": __version__,
+        "elapsed_s": elapsed,
+        **result.to_dict(),
+        "erl": None if erl is None else _erl_doc(erl),
+    }
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(thru).stem
@@ -283,9 +311,10 @@ def cmd_com(args) -> int:
         from .plots import save_com_plot
 
         written.append(str(save_com_plot(result, out_dir / f"{stem}_com.png")))
+    failed = not result.passed or (args.erl_fails and erl is not None and erl.passed is False)
     if args.json:
         print(json.dumps(doc, indent=2))
-        return 0 if result.passed else 1
+        return 1 if failed else 0
     verdict = "PASS" if result.passed else "FAIL"
     print(
         f"COM {result.com_db:.2f} dB ({verdict}, threshold {params.com_threshold_db:g} dB)"
@@ -303,10 +332,35 @@ def cmd_com(args) -> int:
     sig = "  ".join(f"σ_{k} {v * 1e3:.3f}" for k, v in w.sigmas_v.items())
     print(f"worst case {w.case + 1}: {sig} mV")
     print("DFE taps: " + " ".join(f"{b:.3f}" for b in w.dfe_taps))
+    if erl is not None:
+        print(_erl_line(erl))
     for note in result.notes:
         print(f"note: {note}")
     print("wrote " + ", ".join(written))
-    return 0 if result.passed else 1
+    return 1 if failed else 0
+
+
+def _erl_line(erl) -> str:
+    """``ERL 11.63 dB (pass, threshold 8.25 dB)  port 1 (Tx side) 11.63 dB, port 2 …``."""
+    if erl.threshold_db is None:
+        verdict = "no threshold"
+    else:
+        verdict = f"{'pass' if erl.passed else 'fail'}, threshold {erl.threshold_db:g} dB"
+    sides = {1: "Tx side", 2: "Rx side"}
+    ports = ", ".join(f"port {p.port} ({sides[p.port]}) {p.erl_db:.2f} dB" for p in erl.ports)
+    return f"ERL {erl.erl_db:.2f} dB ({verdict})  {ports}"
+
+
+def _erl_doc(erl) -> dict:
+    """``ErlResult.to_dict()`` with an infinite ERL (a matched port) as None: JSON has no inf."""
+
+    def finite(x):
+        return x if x is None or math.isfinite(x) else None
+
+    doc = erl.to_dict()
+    doc["erl_db"] = finite(doc["erl_db"])
+    doc["ports"] = [{**p, "erl_db": finite(p["erl_db"])} for p in doc["ports"]]
+    return doc
 
 
 def cmd_jtol(args) -> int:
@@ -544,6 +598,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", action="store_true", help="write the pulse and PMF plot")
     p.add_argument("--out", default="sigint-out", help="output folder (default: sigint-out)")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
+    erl = p.add_mutually_exclusive_group()
+    erl.add_argument(
+        "--no-erl",
+        action="store_true",
+        help="skip the thru's ERL (reported by default when the parameter set has [erl])",
+    )
+    erl.add_argument(
+        "--erl-fails",
+        action="store_true",
+        help="exit 1 also when ERL is below its threshold (default: COM alone sets the code)",
+    )
     p.set_defaults(func=cmd_com)
 
     p = sub.add_parser("jtol", help="jitter tolerance of a link config with [rx.cdr]")

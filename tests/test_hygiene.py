@@ -116,6 +116,30 @@ def test_band_extension_is_a_no_op_when_the_data_reach(line):
     assert same is line and "no extension" in note
 
 
+def _delay_line(f_hz, delay_s=1e-9):
+    """A matched, lossless delay line: S21 = S12 = exp(−j2πf·τ), S11 = S22 = 0."""
+    s = np.zeros((f_hz.size, 2, 2), dtype=complex)
+    s[:, 1, 0] = s[:, 0, 1] = np.exp(-2j * np.pi * f_hz * delay_s)
+    return Network(f_hz, s, 100.0)
+
+
+def test_band_extension_lands_on_the_top_even_when_the_step_does_not_divide_the_gap():
+    # 0.25 / 1 ns is 249 999 999.99999997 Hz: 3240 such steps from 40 GHz end a hair below
+    # 850 GHz, and extending again for that hair used to add no point (an IndexError).
+    data = _delay_line(np.arange(0, 4001) * 10e6)
+    ext, _ = extend_band(data, 850e9, step_hz=0.25 / 1e-9)
+    assert ext.f_hz[-1] == 850e9
+    assert np.all(np.diff(ext.f_hz) > 0)
+    hair = Network(data.f_hz, data.s, 100.0)
+    more, _ = extend_band(hair, float(np.nextafter(40e9, np.inf)))  # a rounding hair above
+    assert more.f_hz.size == data.f_hz.size + 1 and more.f_hz[-1] >= np.nextafter(40e9, np.inf)
+
+
+def test_band_extension_refuses_a_step_that_is_not_positive():
+    with pytest.raises(ValueError, match="step_hz"):
+        extend_band(_delay_line(np.arange(0, 11) * 10e6), 1e9, step_hz=0.0)
+
+
 # ------------------------------------------------------------------ resampling
 def test_resampling_50mhz_to_10mhz_matches_the_direct_evaluation():
     coarse = twinax(26).network(1.0, np.arange(0, 1201) * 50e6)
@@ -212,6 +236,35 @@ def test_prepare_a_band_limited_file_without_dc_states_every_step():
     assert ready.is_passive(tol=1e-9)
     json.dumps(report.to_dict())  # JSON-ready
     assert report.to_dict()["passivity"]["passive"] is False
+
+
+def test_prepare_a_40ghz_delay_line_onto_the_802_3ck_com_grid(tmp_path):
+    # Regression: 0–40 GHz at 10 MHz onto COM's 0 … 850 GHz grid (10 MHz step) raised
+    # IndexError in resample → extend_band (the extension ended a hair below 850 GHz).
+    from sigint.channel import touchstone_block
+    from sigint.com import load_preset
+    from sigint.com.channel import com_grid
+
+    _, grid = com_grid(load_preset("802.3ck-KR"))
+    assert grid[-1] == 850e9 and grid.size == 85001
+    data = _delay_line(np.arange(0, 4001) * 10e6)
+    truth = np.exp(-2j * np.pi * grid * 1e-9)
+    ready, report = prepare(data, grid)
+    assert np.array_equal(ready.f_hz, grid)
+    np.testing.assert_allclose(ready.s[:, 1, 0], truth, atol=1e-6)  # delay continued
+    np.testing.assert_allclose(ready.s[:, 0, 0], 0.0, atol=1e-12)
+    assert "data end at 40 GHz; simulation needs 850 GHz" in str(report)
+
+    path = tmp_path / "delay_1ns.s2p"
+    rows = [
+        f"{f:.0f} 0 0 {t.real:.15e} {t.imag:.15e} {t.real:.15e} {t.imag:.15e} 0 0"
+        for f, t in zip(data.f_hz, data.s[:, 1, 0], strict=True)
+    ]
+    path.write_text("# Hz S RI R 100\n" + "\n".join(rows) + "\n")
+    block, info = touchstone_block(path, None, grid)
+    assert "simulation needs 850 GHz" in str(info.hygiene)
+    assert np.array_equal(block.f_hz, grid)
+    np.testing.assert_allclose(block.s[:, 1, 0], truth, atol=1e-6)
 
 
 def test_prepare_on_a_clean_grid_changes_nothing(line):
