@@ -176,6 +176,47 @@ class ComPackage:
 
 
 @dataclass(frozen=True)
+class RxFfeParams:
+    """The Annex 178A reference receiver's Rx FFE (Tables 178-15, 176C-10; 178A.1.8).
+
+    ``n_taps`` T-spaced positions (the span N_max with floating taps), ``n_pre`` of them before
+    the cursor tap (d_w); the first ``n_fixed`` (N_fix) are fixed taps within ±``fixed_limit``
+    of the cursor tap, the rest open to ``float_groups`` (N_wg) groups of ``float_taps`` (N_wf)
+    adjacent taps within ±``float_limit`` (178A-26). ``ts_offsets``: the sampling-time search,
+    first and last offset from the pulse peak in samples (the sheets' "sample_adjustment";
+    default ±UI/2).
+    """
+
+    n_taps: int
+    n_pre: int
+    n_fixed: int
+    fixed_limit: float
+    float_limit: float = 0.0
+    float_groups: int = 0
+    float_taps: int = 0
+    ts_offsets: tuple[int, int] | None = None
+
+    def __post_init__(self):
+        _check(1 <= self.n_taps <= 512, "n_taps", self.n_taps, "1 to 512 Rx FFE positions")
+        _check(0 <= self.n_pre < self.n_taps, "n_pre", self.n_pre, f"0 to {self.n_taps - 1}")
+        _check(
+            self.n_pre < self.n_fixed <= self.n_taps,
+            "n_fixed",
+            self.n_fixed,
+            f"more than n_pre = {self.n_pre} and at most n_taps = {self.n_taps}",
+        )
+        for name in ("fixed_limit", "float_limit"):
+            v = getattr(self, name)
+            _check(_finite(v) and 0 <= v <= 10, name, v, "a limit relative to the cursor tap")
+        _check(
+            self.float_groups * self.float_taps <= self.n_taps - self.n_fixed,
+            "float_groups",
+            self.float_groups,
+            f"groups of float_taps = {self.float_taps} that fit beyond the fixed taps",
+        )
+
+
+@dataclass(frozen=True)
 class ComParams:
     """One COM parameter set (see the module docstring; names follow Table 93A-1).
 
@@ -186,6 +227,11 @@ class ComParams:
     ``tx_noise``: "cursor" for the Annex 93A σ_TX² = h(0)²·10^(−SNR_TX/10), "channel" for
     178A-21's Tx noise shaped by the whole pulse (REFERENCE §9: applying the latter to a 93A
     set makes COM ~0.5 dB pessimistic).
+
+    Annex 178A sets add the reference receiver's Rx FFE (``rx_ffe``, the EQ then searched by
+    MMSE), ADC quantisation noise (``adc_bits`` noise-equivalent bits N_qb, 0 for none, with
+    clipping probability ``adc_clip_probability`` P_qc) and the MLSD credit (``mlsd``, with the
+    added-noise penalty ``mlsd_added_noise_db`` ΔCOM_an).
     """
 
     name: str
@@ -232,6 +278,11 @@ class ComParams:
     com_threshold_db: float = 3.0
     erl_threshold_db: float | None = None
     erl: ErlParams | None = None
+    rx_ffe: RxFfeParams | None = None
+    adc_bits: int = 0
+    adc_clip_probability: float = 1e-7
+    mlsd: bool = False
+    mlsd_added_noise_db: float = 3.0
 
     def __post_init__(self):
         _check(
@@ -312,6 +363,29 @@ class ComParams:
                 "a floating span beyond the fixed taps, with dfe_float_taps >= 1",
             )
         _check(self.local_search >= 0, "local_search", self.local_search, "0 (full) or a radius")
+        _check(
+            (self.annex == "178A") == (self.rx_ffe is not None),
+            "rx_ffe",
+            self.rx_ffe,
+            "an [rx_ffe] table exactly when annex = '178A' (its reference receiver)",
+        )
+        if self.annex == "93A":
+            for name, off in (("adc_bits", 0), ("mlsd", False)):
+                v = getattr(self, name)
+                _check(v == off, name, v, f"{off!r}: Annex 93A has no {name}")
+        _check(0 <= self.adc_bits <= 16, "adc_bits", self.adc_bits, "0 (none) to 16 bits")
+        _check(
+            0 < self.adc_clip_probability < 0.01,
+            "adc_clip_probability",
+            self.adc_clip_probability,
+            "a clipping probability in (0, 0.01)",
+        )
+        _check(
+            _finite(self.mlsd_added_noise_db) and 0 < self.mlsd_added_noise_db <= 20,
+            "mlsd_added_noise_db",
+            self.mlsd_added_noise_db,
+            "an added-noise penalty in (0, 20] dB",
+        )
 
     @property
     def ui_s(self) -> float:
@@ -339,7 +413,16 @@ class ComParams:
         return mesh[keep], index[keep]
 
 
-PRESETS = ("802.3ck-KR", "802.3ck-CR", "802.3ck-C2C", "802.3by")
+PRESETS = (
+    "802.3ck-KR",
+    "802.3ck-CR",
+    "802.3ck-C2C",
+    "802.3dj-KR",
+    "802.3dj-KR-B",
+    "802.3dj-C2C",
+    "802.3dj-CR-HL",
+    "802.3by",
+)
 
 
 def load_preset(name: str) -> ComParams:
