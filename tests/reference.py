@@ -515,3 +515,75 @@ def convolve_cursors(shifts, probs, pmf):
             np.add.at(out, np.clip(idx + 1, 0, n - 1), p * frac * pmf)
         pmf = out
     return pmf, blur
+
+
+# ------------------------------------------------------ 178A MMSE receiver (kernels.mmse)
+def convolution_matrix(h, n_w: int) -> np.ndarray:
+    """H[n, i] = h[n − i]: the full convolution matrix of n_w taps (n_h + n_w − 1 rows)."""
+    big = np.zeros((h.size + n_w - 1, n_w))
+    for i in range(n_w):
+        big[i : i + h.size, i] = h
+    return big
+
+
+def solve_mmse(
+    h, cursor, noise_acf, w_min, w_max, b_min, b_max, n_pre, n_fixed, n_groups, n_float, var_x,
+    rlm=0.95, levels=4,
+):  # fmt: skip
+    """Twin of ``kernels.mmse.solve_mmse`` for one sampling time, from the victim's T-spaced
+    samples ``h`` (cursor at index ``cursor``): the reference procedure (PyChOpMarg 3.4.0
+    ``optimize.mmse``, MATLAB ``MMSE``), slow and literal.
+
+    It forms the full convolution matrix H and R = HᵀH + R_nn/σ_X², solves the bordered system
+    [R −Hbᵀ −h0; −Hb I 0; h0ᵀ 0 0][w; b; λ] = [h0; 0; 1], clips the DFE to [b_min, b_max] and
+    re-solves w with b held there, clips the FFE relative to its cursor tap, renormalises it to
+    h0ᵀw = 1 and recomputes b; it places each floating group by solving every free start that
+    way and taking the best FOM (the earliest of equal ones). The other arguments are the
+    kernel's. Returns ``(fom_db, w, b)``: the FOM 20·log10(R_LM/((L − 1)·√MSE)), the taps at
+    every position (zeros at the floating ones not used) and the DFE.
+    """
+    w_min, w_max = np.asarray(w_min, float), np.asarray(w_max, float)
+    nw, nb, dw = w_min.size, len(b_min), n_pre
+    big = convolution_matrix(h, nw)
+    rn = np.asarray(noise_acf)[:nw]
+    r_all = big.T @ big + rn[np.abs(np.arange(nw)[:, None] - np.arange(nw))] / var_x
+    d = cursor + dw
+
+    def solve(cols):
+        rr = r_all[np.ix_(cols, cols)]
+        h0, hb = big[d, cols], big[d + 1 : d + 1 + nb][:, cols]
+        n = len(cols)
+        a = np.zeros((n + nb + 1, n + nb + 1))
+        a[:n, :n], a[:n, n : n + nb], a[:n, -1] = rr, -hb.T, -h0
+        a[n : n + nb, :n], a[n : n + nb, n : n + nb] = -hb, np.eye(nb)
+        a[-1, :n] = h0
+        x = np.linalg.solve(a, np.concatenate([h0, np.zeros(nb), [1.0]]))
+        w, b = x[:n], x[n : n + nb]
+        b_lim = np.clip(b, b_min, b_max)
+        if not np.array_equal(b_lim, b):
+            aa = np.zeros((n + 1, n + 1))
+            aa[:n, :n], aa[:n, -1], aa[-1, :n] = rr, -h0, h0
+            w = np.linalg.solve(aa, np.concatenate([h0 + hb.T @ b_lim, [1.0]]))[:n]
+        wc = w[dw]
+        w_lim = np.minimum(w_max[cols] * wc, np.maximum(w_min[cols] * wc, w))
+        w_lim[dw] = wc
+        if not np.array_equal(w_lim, w):
+            w_lim = w_lim / (h0 @ w_lim)
+            b_lim = np.clip(hb @ w_lim, b_min, b_max)
+        mse = var_x * (w_lim @ rr @ w_lim + 1 + b_lim @ b_lim - 2 * w_lim @ h0
+                       - 2 * w_lim @ hb.T @ b_lim)  # fmt: skip
+        return 20 * np.log10(rlm / (levels - 1) / np.sqrt(mse)), w_lim, b_lim
+
+    chosen: list[int] = []
+    k = n_float
+    for _ in range(n_groups):
+        starts = [s for s in range(n_fixed, nw - k + 1) if not set(range(s, s + k)) & set(chosen)]
+        foms = [
+            solve(list(range(n_fixed)) + sorted([*chosen, *range(s, s + k)]))[0] for s in starts
+        ]
+        chosen += list(range(starts[int(np.argmax(foms))], starts[int(np.argmax(foms))] + k))
+    cols = list(range(n_fixed)) + sorted(chosen)
+    fom, w_s, b = solve(cols)
+    w = np.zeros(nw)
+    w[cols] = w_s
+    return fom, w, b

@@ -1,11 +1,7 @@
-"""Annex 178A MMSE reference receiver (sigint.com.mmse): its maths against closed forms and a
-slow, obvious twin of the reference procedure, and (optionally, SIGINT_ORACLES=1) against
-PyChOpMarg 3.4.0's ``optimize.mmse``.
-
-The twin follows PyChOpMarg/MATLAB literally: the full convolution matrix H, the bordered
-system [R −Hbᵀ −h0; −Hb I 0; h0ᵀ 0 0][w; b; λ] = [h0; 0; 1], the DFE clipped and w re-solved,
-the FFE clipped relative to its cursor tap and renormalised, and every floating-group start
-solved that way.
+"""Annex 178A MMSE reference receiver (sigint.com.mmse, its kernel sigint.kernels.mmse): its
+maths against closed forms and against the slow, obvious twin of the reference procedure in
+``tests/reference.py`` (which follows PyChOpMarg/MATLAB literally), and (optionally,
+SIGINT_ORACLES=1) against PyChOpMarg 3.4.0's ``optimize.mmse``.
 """
 
 from __future__ import annotations
@@ -17,12 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import reference
 
 from sigint.com import load_preset
 from sigint.com.fom import ctle, full_taps, noise_variance, rx_filter, tx_filter
-from sigint.com.mmse import MmseSearch, RxFfe, rx_ffe_8023dj, rx_noise_acf, solve_mmse
+from sigint.com.mmse import MmseSearch, RxFfe, rx_ffe_8023dj, rx_noise_acf
 from sigint.errors import ConfigError
 from sigint.filters import apply_t_spaced_fir
+from sigint.kernels.mmse import solve_mmse
 
 VAR_X = 5 / 9  # PAM4
 FB = 106.25e9
@@ -81,16 +79,24 @@ def link():
             "fext": fext[:n], "next": nxt[:n], "noise": noise}  # fmt: skip
 
 
+def _receiver(rx: RxFfe):
+    """The receiver as the kernel and its twin take it: (w_min, w_max, b_min, b_max, n_pre,
+    n_fixed, n_groups, n_float)."""
+    return (
+        np.asarray(rx.w_min, float), np.asarray(rx.w_max, float),
+        np.asarray(rx.dfe_bmin, float), np.asarray(rx.dfe_bmax, float), rx.n_pre, rx.fixed,
+        rx.float_groups, rx.float_taps,
+    )  # fmt: skip
+
+
 def _solve(r, v, rx: RxFfe, var_x=VAR_X):
     """The kernel on stacks of problems: (MSE, w, b)."""
     nb = r.shape[0]
     mse, w = np.empty(nb), np.empty((nb, rx.n_taps))
     b, n_ex = np.empty((nb, rx.n_dfe)), np.zeros(nb, np.int64)
     solve_mmse(
-        np.ascontiguousarray(r), np.ascontiguousarray(v), np.asarray(rx.w_min, float),
-        np.asarray(rx.w_max, float), np.asarray(rx.dfe_bmin, float),
-        np.asarray(rx.dfe_bmax, float), rx.n_pre, rx.fixed, rx.float_groups, rx.float_taps,
-        var_x, 1e-9, mse, w, b, n_ex,
+        np.ascontiguousarray(r), np.ascontiguousarray(v), *_receiver(rx), var_x, 1e-9, mse, w,
+        b, n_ex,
     )  # fmt: skip
     return mse, w, b
 
@@ -103,63 +109,6 @@ def _problem(h, cursor, rx: RxFfe, noise_acf):
     idx = cursor + rx.n_pre + np.arange(rx.n_dfe + 1)[None, :] - np.arange(nw)[:, None]
     v = np.where((idx >= 0) & (idx < n), h[np.clip(idx, 0, n - 1)], 0.0)
     return r, v
-
-
-def _conv_matrix(h, nw):
-    """H[n, i] = h[n − i], the full convolution matrix (n_h + n_w − 1 rows)."""
-    big = np.zeros((h.size + nw - 1, nw))
-    for i in range(nw):
-        big[i : i + h.size, i] = h
-    return big
-
-
-def _twin(h, cursor, rx: RxFfe, noise_acf, var_x=VAR_X, rlm=0.95, levels=4):
-    """The reference procedure, slow and literal (see the module docstring): (FOM, w, b)."""
-    nw, nb, dw = rx.n_taps, rx.n_dfe, rx.n_pre
-    big = _conv_matrix(h, nw)
-    rn = np.asarray(noise_acf)[:nw]
-    r_all = big.T @ big + rn[np.abs(np.arange(nw)[:, None] - np.arange(nw))] / var_x
-    d = cursor + dw
-    w_min, w_max = np.asarray(rx.w_min), np.asarray(rx.w_max)
-
-    def solve(cols):
-        rr = r_all[np.ix_(cols, cols)]
-        h0, hb = big[d, cols], big[d + 1 : d + 1 + nb][:, cols]
-        n = len(cols)
-        a = np.zeros((n + nb + 1, n + nb + 1))
-        a[:n, :n], a[:n, n : n + nb], a[:n, -1] = rr, -hb.T, -h0
-        a[n : n + nb, :n], a[n : n + nb, n : n + nb] = -hb, np.eye(nb)
-        a[-1, :n] = h0
-        x = np.linalg.solve(a, np.concatenate([h0, np.zeros(nb), [1.0]]))
-        w, b = x[:n], x[n : n + nb]
-        b_lim = np.clip(b, rx.dfe_bmin, rx.dfe_bmax)
-        if not np.array_equal(b_lim, b):
-            aa = np.zeros((n + 1, n + 1))
-            aa[:n, :n], aa[:n, -1], aa[-1, :n] = rr, -h0, h0
-            w = np.linalg.solve(aa, np.concatenate([h0 + hb.T @ b_lim, [1.0]]))[:n]
-        wc = w[dw]
-        w_lim = np.minimum(w_max[cols] * wc, np.maximum(w_min[cols] * wc, w))
-        w_lim[dw] = wc
-        if not np.array_equal(w_lim, w):
-            w_lim = w_lim / (h0 @ w_lim)
-            b_lim = np.clip(hb @ w_lim, rx.dfe_bmin, rx.dfe_bmax)
-        mse = var_x * (w_lim @ rr @ w_lim + 1 + b_lim @ b_lim - 2 * w_lim @ h0
-                       - 2 * w_lim @ hb.T @ b_lim)  # fmt: skip
-        return 20 * np.log10(rlm / (levels - 1) / np.sqrt(mse)), w_lim, b_lim
-
-    chosen: list[int] = []
-    k = rx.float_taps
-    for _ in range(rx.float_groups):
-        starts = [s for s in range(rx.fixed, nw - k + 1) if not set(range(s, s + k)) & set(chosen)]
-        foms = [
-            solve(list(range(rx.fixed)) + sorted([*chosen, *range(s, s + k)]))[0] for s in starts
-        ]
-        chosen += list(range(starts[int(np.argmax(foms))], starts[int(np.argmax(foms))] + k))
-    cols = list(range(rx.fixed)) + sorted(chosen)
-    fom, w_s, b = solve(cols)
-    w = np.zeros(nw)
-    w[cols] = w_s
-    return fom, w, b
 
 
 def _channel_samples(rng, n=160, cursor=30, echo_at=(), echo=0.2):
@@ -184,7 +133,7 @@ def test_mmse_solution_satisfies_its_bordered_normal_equations():
     r, v = _problem(h, 30, rx, noise)
     mse, w, b = _solve(r[None], v[None], rx)
     w, b = w[0], b[0]
-    big = _conv_matrix(h, rx.n_taps)
+    big = reference.convolution_matrix(h, rx.n_taps)
     rr = big.T @ big + noise[np.abs(np.arange(24)[:, None] - np.arange(24))] / VAR_X
     h0, hb = v[:, 0], v[:, 1:].T
     assert h0 @ w == pytest.approx(1, abs=1e-12)
@@ -267,7 +216,7 @@ def test_kernel_matches_the_slow_literal_reference_procedure(seed):
     noise = np.r_[2e-4, 5e-5, np.zeros(40)]
     for shift in (-1, 0, 1):
         h = _channel_samples(rng, echo_at=(int(rng.integers(12, 30)),), echo=0.25)
-        fom, w_ref, b_ref = _twin(h, 30 + shift, rx, noise)
+        fom, w_ref, b_ref = reference.solve_mmse(h, 30 + shift, noise, *_receiver(rx), VAR_X)
         r, v = _problem(h, 30 + shift, rx, noise)
         mse, w, b = _solve(r[None], v[None], rx)
         assert 20 * np.log10(0.95 / 3 / np.sqrt(mse[0])) == pytest.approx(fom, abs=1e-9)
