@@ -11,8 +11,9 @@ from sigint.channels.presets import twinax
 from sigint.channels.touchstone import write_touchstone
 from sigint.com import load_preset
 from sigint.com.dfe import dfe_span, dfe_taps
-from sigint.com.engine import compute_com, noise_amplitude
+from sigint.com.engine import compute_com
 from sigint.com.fom import fom_grid, full_taps
+from sigint.com.pmf import noise_amplitude
 
 
 def _pulse(n_rows=400, m=32, seed=0):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..filters import apply_t_spaced_fir
-from ..stateye.grid import convolve_groups, with_gaussian
+from .annex178 import Search178, final_case
 from .channel import ComChannel, channel_h21, com_grid, read_channel
 from .dfe import dfe_span, dfe_taps
 from .fom import (
@@ -40,9 +40,7 @@ from .fom import (
     tx_filter,
 )
 from .params import ComParams
-
-#: Samples below this fraction of A_s leave the PMFs (93A.1.7.1, note 2).
-PMF_SAMPLE_THRESHOLD = 1e-3
+from .pmf import noise_amplitude
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,9 @@ class ComCase:
     victim_pulse: np.ndarray = field(repr=False)
     pmf_v: np.ndarray = field(repr=False)
     pmf: np.ndarray = field(repr=False)
+    rx_taps: np.ndarray | None = None
+    com_dfe_db: float | None = None
+    mlsd_delta_db: float | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,15 @@ class ComResult:
                 "tx_taps": [float(x) for x in c.tx_taps],
                 "dfe_taps": [float(x) for x in c.dfe_taps],
                 "sigmas_v": {k: float(v) for k, v in c.sigmas_v.items()},
+                **(
+                    {}
+                    if c.rx_taps is None
+                    else {
+                        "rx_ffe_taps": [float(x) for x in c.rx_taps],
+                        "com_dfe_db": c.com_dfe_db,
+                        "mlsd_delta_db": c.mlsd_delta_db,
+                    }
+                ),
             }
 
         return {
@@ -139,8 +149,6 @@ def compute_com(
         Pin the equaliser instead of searching: ``g_dc_db``, ``g_dc2_db`` and ``tx_taps``
         (without c(0), in the order of ``params.tx_taps``).
     """
-    if params.annex != "93A":
-        raise ValueError(f"annex = {params.annex!r}: only Annex 93A COM is implemented so far")
     t, f = com_grid(params)
     channels = [read_channel(params, "thru", thru, f, ports)]
     # crosstalk files carry no thru to detect a port map from: they take the thru's
@@ -186,8 +194,45 @@ def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq
         g_dc, g_dc2 = (float(eq["g_dc_db"]),), (float(eq["g_dc2_db"]),)
         combos = np.atleast_2d(np.asarray(eq["tx_taps"], dtype=float))
         grid_ix = np.zeros(combos.shape, np.int64)
-    # Aggressors enter the FOM through their lag products; the CTLE being bilinear, those of
-    # every setting are a weighted sum of the products of each aggressor's four basis pulses.
+    search = LocalSearch(params.local_search if eq is None else 0, grid_ix)
+    if params.annex == "178A":
+        mmse = Search178(params, f, basis, window, [ch.kind for ch in channels])
+
+        ref_taps = full_taps(params, combos[:1])[0]  # the ADC step's reference (scaled)
+
+        def evaluator(weights):
+            batch = mmse.mmse(weights, ref_taps)
+
+            def evaluate(idx):
+                res = batch(full_taps(params, combos[idx]))
+                return res.fom_db, res.cursor_ix
+
+            return evaluate
+    else:
+        evaluator = _fom_evaluator(params, channels, window, basis, f, combos, lo)
+    for i1, g1 in enumerate(g_dc):
+        for i2, g2 in enumerate(g_dc2):
+            if search.skips_ctle(i1, i2):
+                continue
+            search.visit(i2, evaluator(np.array(_basis_weights(g1, g2))), (g1, g2))
+    g1, g2 = search.best_payload
+    fom_db, i = search.best_fom, search.best_index
+    combo, cursor_ix = combos[i], search.best_cursor
+    weights = np.array(_basis_weights(g1, g2))
+    if params.annex == "178A":
+        return final_case(mmse, weights, combo, case, fom_db, g1, g2)
+    pulses = [weights @ np.asarray(ch) for ch in full]
+    h_ctf = ctle(params, f, g1, g2)
+    return _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2)
+
+
+def _fom_evaluator(params, channels, window, basis, f, combos, lo):
+    """Annex 93A: a CTLE setting's FOM evaluator, from its basis weights.
+
+    Aggressors enter the FOM through their lag products; the CTLE being bilinear, those of
+    every setting are a weighted sum of the products of each aggressor's four basis pulses.
+    """
+    m = params.samples_per_ui
     span = len(params.tx_taps)
     m_tab = [[_table(p, m) for p in ch] for ch in window]
     fext_products = [
@@ -199,31 +244,21 @@ def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq
         if ch.kind == "next"
     ]  # fmt: skip
     q_noise = noise_gram(params, f, basis)
-    search = LocalSearch(params.local_search if eq is None else 0, grid_ix)
-    for i1, g1 in enumerate(g_dc):
-        for i2, g2 in enumerate(g_dc2):
-            if search.skips_ctle(i1, i2):
-                continue
-            weights = np.array(_basis_weights(g1, g2))
-            victim = weights @ np.asarray(window[0])
-            fext_lags = [_weighted(c, weights) for c in fext_products]
-            next_energy = sum(float(_weighted(c, weights)[0].max()) for c in next_products)
-            var_n = float(weights @ q_noise @ weights)
-            fom_search = FomSearch(params, victim, fext_lags, next_energy, var_n)
+    victim_basis = np.asarray(window[0])
 
-            def evaluate(idx, fom_search=fom_search):
-                grid = fom_search(combos[idx])
-                return grid.fom_db, grid.cursor_ix + lo
+    def evaluator(weights):
+        fext_lags = [_weighted(c, weights) for c in fext_products]
+        next_energy = sum(float(_weighted(c, weights)[0].max()) for c in next_products)
+        var_n = float(weights @ q_noise @ weights)
+        fom_search = FomSearch(params, weights @ victim_basis, fext_lags, next_energy, var_n)
 
-            search.visit(i2, evaluate, (g1, g2))
-    g1, g2 = search.best_payload
-    fom_db, i = search.best_fom, search.best_index
-    combo, cursor_ix = combos[i], search.best_cursor
+        def evaluate(idx):
+            grid = fom_search(combos[idx])
+            return grid.fom_db, grid.cursor_ix + lo
 
-    weights = _basis_weights(g1, g2)
-    pulses = [sum(w * p for w, p in zip(weights, ch, strict=True)) for ch in full]
-    h_ctf = ctle(params, f, g1, g2)
-    return _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2)
+        return evaluate
+
+    return evaluator
 
 
 class LocalSearch:
@@ -332,51 +367,6 @@ def _support(pulses, m: int, pad_rows: int) -> tuple[int, int]:
     lo = max((idx[0] // m - pad_rows) * m, 0)
     hi = min((idx[-1] // m + 1 + pad_rows) * m, (n_t // m) * m)
     return lo, hi
-
-
-def noise_amplitude(
-    samples, var_g: float, a_s: float, levels: int, der0: float, bins_per_a_s: int = 1000
-):
-    """A_ni: the amplitude the noise + interference falls below with probability DER_0 (93A-45).
-
-    Parameters
-    ----------
-    samples : list of float64 arrays
-        Interference samples (ISI after the DFE, A_DD·h_J, each aggressor at its phase): each
-        sample h contributes ``levels`` equiprobable values h·(2l/(L−1) − 1) (93A-39/40);
-        samples below 0.1 % of A_s are dropped (93A.1.7.1).
-    var_g : float
-        Variance of the Gaussian term (Tx noise, RJ, Rx noise), V².
-    a_s : float
-        Signal amplitude, V (sets the bin: min(A_s/``bins_per_a_s``, 10 µV), and the dropping
-        threshold).
-
-    Returns
-    -------
-    a_ni : float
-    y, pmf : ndarray
-        The voltage grid and the distribution of the total.
-    """
-    cut = PMF_SAMPLE_THRESHOLD * a_s
-    norm_levels = 2 * np.arange(levels) / (levels - 1) - 1  # symbol values −1 … 1
-    kept = [h[np.abs(h) > cut] for h in samples]
-    groups = [(np.outer(h, norm_levels), np.full((h.size, levels), 1.0 / levels)) for h in kept]
-    support = sum(float(np.abs(h).sum()) for h in kept)
-    step = min(a_s / bins_per_a_s, 1e-5)
-    y_max = max(1.1 * a_s, support + 10 * np.sqrt(var_g) + 2 * step)
-    n = 2 * int(np.ceil(y_max / step)) + 1
-    pmf = np.zeros(n)
-    pmf[n // 2] = 1.0
-    blur = convolve_groups(groups, step, pmf, np.empty(n))
-    pmf = with_gaussian(pmf, max(var_g - blur * step**2, 0.0), step)
-    cdf = np.cumsum(pmf)
-    cdf /= cdf[-1]
-    y = (np.arange(n) - n // 2) * step
-    # the DER_0 point of the lower tail, interpolated between grid points
-    i = max(int(np.argmax(cdf >= der0)), 1)
-    below, at = cdf[i - 1], cdf[i]
-    frac = (der0 - below) / (at - below) if at > below else 1.0
-    return float(-(y[i - 1] + frac * step)), y, pmf
 
 
 def _equalized(params: ComParams, p: np.ndarray, taps: np.ndarray) -> np.ndarray:

@@ -312,8 +312,8 @@ def compute_erl(
     from ..channels.hygiene import prepare
     from ..errors import ConfigError
     from .channel import com_grid, package_model, read_channel
-    from .engine import PMF_SAMPLE_THRESHOLD, noise_amplitude
     from .fom import rx_filter, tx_filter
+    from .pmf import PMF_SAMPLE_THRESHOLD, noise_amplitude
 
     erl = params.erl if erl is None else erl
     if erl is None:

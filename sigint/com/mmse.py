@@ -347,6 +347,13 @@ class MmseSearch:
         NEXT pulses (A_ne included); no Tx FFE.
     rx_noise : float64[>= n_taps], optional
         Rx noise autocorrelation at lags kT, V² (:func:`rx_noise_acf`); default none.
+    adc : (float, float, float) or callable, optional
+        The ADC's quantisation noise (178A-28), white at the FFE input. Either (Δ_ref, var_ref,
+        var_noise) — the step found for a reference signal whose variance at the quantiser,
+        noise included, is var_ref, and the Gaussian noise variance there; at each candidate
+        and sampling time Δ² scales with σ_X²·Σh² + var_noise (the step follows the spread of
+        the signal it clips) — or ``adc(samples)`` → Δ for the T-spaced signal samples at each
+        candidate's sampling time, exactly (a few ms each: for a handful of candidates).
     white_v2 : float
         A white noise variance at the FFE input, V², added at lag 0: the ADC's Δ²/12
         (178A-28) when it is taken as fixed (the reference derives Δ from each sampling time's
@@ -383,6 +390,7 @@ class MmseSearch:
         next_=(),
         rx_noise=None,
         white_v2: float = 0.0,
+        adc=None,
     ):
         m = params.samples_per_ui
         victim = np.asarray(victim, dtype=float)
@@ -422,6 +430,10 @@ class MmseSearch:
         if not (np.isfinite(white_v2) and white_v2 >= 0):
             raise ValueError(f"white_v2 = {white_v2}: expected a variance >= 0 V²")
         self.white_v2 = float(white_v2)
+        # ADC noise (178A-28/29) at each candidate and sampling time: the step Δ_ref found at a
+        # reference signal of variance var_ref (signal + Gaussian noise at the quantiser), scaled
+        # with the candidate's own signal + noise standard deviation there
+        self.adc = adc
         self.jitter_ui2 = params.a_dd_ui**2 + params.sigma_rj_ui**2
         self.fom0 = 20 * np.log10(params.rlm / (levels - 1))
 
@@ -539,6 +551,16 @@ class MmseSearch:
             + self.acf_tx[phase] / self.var_x
             + self.jitter_ui2 * acf_j[cand, phase]
         )
+        white = np.full(ts.shape, self.white_v2)
+        if callable(self.adc):
+            for c, j in np.ndindex(ts.shape):
+                white[c, j] += self.adc(table[c, :, phase[c, j]]) ** 2 / 12
+            r[..., 0] += (white - self.white_v2) / self.var_x
+        elif self.adc is not None:
+            delta_ref, var_ref, var_noise = self.adc
+            var_sig = self.var_x * acf_h[cand, phase, 0] + var_noise
+            white = white + (delta_ref**2 / 12) * var_sig / var_ref
+            r[..., 0] += (white - self.white_v2) / self.var_x
         # h0 and the DFE rows: V[…, i, j] = h[row + n_pre + j − i]
         idx = row[..., None, None] + rx.n_pre + np.arange(rx.n_dfe + 1) - np.arange(nw)[:, None]
         ok = (idx >= 0) & (idx < self.n_rows)
@@ -578,7 +600,7 @@ class MmseSearch:
         var_j = self.var_x * self.jitter_ui2 * _quad_toeplitz(w, acf_j[np.arange(n), ph])
         var_xt = self.var_x * _quad_toeplitz(w, self.acf_next[None, :] + acf_xt)
         var_n = _quad_toeplitz(w, np.broadcast_to(self.acf_rx, (n, nw)))
-        var_q = self.white_v2 * (w**2).sum(1)
+        var_q = white[np.arange(n), best] * (w**2).sum(1)
         gain = w[:, rx.n_pre]
         a2 = 1 / gain**2
         return MmseResult(
