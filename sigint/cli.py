@@ -588,7 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     p.set_defaults(func=cmd_channel)
 
-    p = sub.add_parser("com", help="IEEE 802.3 COM (Annex 93A or 178A) of a channel and its aggressors")
+    p = sub.add_parser("com", help="IEEE 802.3 COM (Annex 93A or 178A) of a channel and aggressors")
     p.add_argument("thru", help="thru .sNp file, or a folder with *thru*, *next*, *fext* files")
     p.add_argument("--fext", nargs="*", default=[], help="FEXT aggressor files")
     p.add_argument("--next", nargs="*", default=[], help="NEXT aggressor files")

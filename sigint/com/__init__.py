@@ -1,4 +1,4 @@
-"""IEEE 802.3 Channel Operating Margin (Annexes 93A and 178A): parameter sets, presets and the computation.
+"""IEEE 802.3 Channel Operating Margin (Annexes 93A, 178A): parameter sets, presets, computation.
 
 >>> from sigint.com import load_preset
 >>> load_preset("802.3ck-CR").package.host_length_m
