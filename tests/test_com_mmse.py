@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -342,18 +340,7 @@ print(json.dumps(out))
 """
 
 
-@pytest.fixture(scope="module")
-def pcm_path(request):
-    """PyChOpMarg 3.4.0 at /tmp/pcm_target when there, else the shared pip-installing fixture."""
-    if os.environ.get("SIGINT_ORACLES") != "1":
-        pytest.skip("oracle tests run with SIGINT_ORACLES=1")
-    local = Path("/tmp/pcm_target")
-    if (local / "pychopmarg-3.4.0.dist-info").is_dir():
-        return local
-    return request.getfixturevalue("pychopmarg_path")
-
-
-def test_mmse_matches_pychopmarg_3_4_0(pcm_path, tmp_path):
+def test_mmse_matches_pychopmarg_3_4_0(pychopmarg_path, tmp_path):
     """The same pulses, noise and receiver (802.3dj KR: 87 positions, 6 pre, 15 fixed, 2 × 4
     floating, one DFE tap) through PyChOpMarg's ``optimize.mmse``: FOM within 0.05 dB, the same
     sampling index, taps within 1e-3. The grid is 1024 UI, so that PyChOpMarg's circular noise
@@ -379,7 +366,7 @@ def test_mmse_matches_pychopmarg_3_4_0(pcm_path, tmp_path):
         rj=p.sigma_rj_ui, bmin=np.array(rx.dfe_bmin), bmax=np.array(rx.dfe_bmax),
         wmin=np.array(rx.w_min), wmax=np.array(rx.w_max),
     )  # fmt: skip
-    ref = json.loads(run_oracle(pcm_path, _ORACLE, str(tmp_path / "in.npz")))
+    ref = json.loads(run_oracle(pychopmarg_path, _ORACLE, str(tmp_path / "in.npz")))
     for j, r in enumerate(ref):  # (PyChOpMarg's pulses carry its Rx FFE's n_pre-UI delay)
         assert abs(mine.fom_db[j] - r["fom"]) < 0.05, (j, mine.fom_db[j], r["fom"])
         assert mine.cursor_ix[j] == r["cursor_ix"] - rx.n_pre * M

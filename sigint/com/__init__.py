@@ -5,8 +5,9 @@
 0.1103
 """
 
-from .engine import ComCase, ComResult, compute_com
+from .engine import compute_com
 from .params import PRESETS, ComPackage, ComParams, TapGrid, load_params, load_preset
+from .result import ComCase, ComResult
 
 __all__ = [
     "PRESETS",

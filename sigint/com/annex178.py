@@ -21,12 +21,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..filters import apply_t_spaced_fir
-from .fom import full_taps, rx_filter, slopes
+from .fom import full_taps, rx_filter, slopes, tx_equalize, worst_phase
 from .mlsd import ffe_output_correlation, isi_correlation, mlsd_credit
 from .mmse import MmseSearch, RxFfe
 from .params import ComParams
 from .pmf import noise_distribution
 from .quant import quantization_noise, quantizer_step
+from .result import ComCase
 
 #: Whole-UI lags of the noise autocorrelations the MLSD credit uses (error events shorter).
 MLSD_LAGS = 64
@@ -94,10 +95,7 @@ class Search178:
             params, var_noise = self.params, adc[2]
 
             def adc(samples):
-                return quantizer_step(
-                    samples, var_noise, params.levels, (), params.adc_bits,
-                    params.adc_clip_probability, bins=2001,
-                ).step_v  # fmt: skip
+                return _adc_step(params, samples, var_noise, bins=2001)
 
         return MmseSearch(self.params, self.rx, victim, fext, nxt, rx_noise, adc=adc)
 
@@ -108,28 +106,40 @@ class Search178:
         params, m = self.params, self.params.samples_per_ui
         if not params.adc_bits:
             return None
-        levels = params.levels
-        var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)
         tx_eq = _tx_equaliser(params, ref_taps)
         v = tx_eq(victim)
         ph = int(np.argmax(v)) % m
         aggressors = [tx_eq(p) for p in fext] + list(nxt)
-        var_noise = (
-            float(rx_noise[0])
-            + 10 ** (-params.snr_tx_db / 10) * float(np.sum(victim[ph::m] ** 2))
-            + var_x * sum(float(np.sum(a[_best_phase(a, m) :: m] ** 2)) for a in aggressors)
-            + params.sigma_rj_ui**2 * var_x * float(np.sum(slopes(v, ph, m) ** 2))
-        )
-        step = quantizer_step(
-            v[ph::m], var_noise, levels, (), params.adc_bits, params.adc_clip_probability,
-            bins=2001,
-        ).step_v  # fmt: skip
-        return step, var_x * float(np.sum(v[ph::m] ** 2)) + var_noise, var_noise
+        xt = [a[worst_phase(a, m) :: m] for a in aggressors]
+        var_noise = _gaussian_at_quantiser(params, rx_noise, victim, v, ph, xt)
+        step = _adc_step(params, v[ph::m], var_noise, bins=2001)
+        return step, params.var_x * float(np.sum(v[ph::m] ** 2)) + var_noise, var_noise
+
+
+def _gaussian_at_quantiser(params: ComParams, rx_noise, victim0, victim_in, ph: int, xt=()):
+    """The Gaussian noise variance at the quantiser (178A-31, 178A-44): Rx noise, Tx noise (the
+    victim without its Tx FFE, 178A-21), random jitter of the victim there, and the crosstalk
+    samples ``xt`` when they count as Gaussian (the EQ search's approximation), V²."""
+    m, var_x = params.samples_per_ui, params.var_x
+    return (
+        float(rx_noise[0])
+        + 10 ** (-params.snr_tx_db / 10) * float(np.sum(victim0[ph::m] ** 2))
+        + var_x * sum(float(np.sum(x**2)) for x in xt)
+        + params.sigma_rj_ui**2 * var_x * float(np.sum(slopes(victim_in, ph, m) ** 2))
+    )
+
+
+def _adc_step(params: ComParams, samples, var_noise: float, interference=(), bins: int = 8001):
+    """Δ of the parameter set's ADC for the signal ``samples`` at the quantiser (178A-29/30)."""
+    return quantizer_step(
+        samples, var_noise, params.levels, interference, params.adc_bits,
+        params.adc_clip_probability, bins=bins,
+    ).step_v  # fmt: skip
 
 
 def _tx_equaliser(params: ComParams, taps):
     """A pulse through the full Tx FFE ``taps`` (whole-UI shifts, zeros in)."""
-    return lambda p: apply_t_spaced_fir(p, taps, params.tx_cursor, step=params.samples_per_ui)
+    return lambda p: tx_equalize(params, p, taps)
 
 
 def _acf(x: np.ndarray, n_lags: int) -> np.ndarray:
@@ -140,19 +150,11 @@ def _acf(x: np.ndarray, n_lags: int) -> np.ndarray:
     return out
 
 
-def _best_phase(pulse: np.ndarray, m: int) -> int:
-    """The phase of the largest Σa² (93A-33, 178A-20)."""
-    n_rows = pulse.size // m
-    return int(np.argmax((pulse[: n_rows * m].reshape(n_rows, m) ** 2).sum(axis=0)))
-
-
 def final_case(search: Search178, weights, combo, case: int, fom_db: float, g1: float, g2: float):
     """COM of one package case at the chosen CTLE and Tx FFE (see the module docstring)."""
-    from .engine import ComCase
-
     params, rx = search.params, search.rx
     m, levels = params.samples_per_ui, params.levels
-    var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)
+    var_x = params.var_x
     taps_tx = full_taps(params, np.atleast_2d(combo))
     res = search.mmse(weights, taps_tx[0], exact_adc=True)(taps_tx)
     w = res.rx_taps[0]
@@ -179,7 +181,7 @@ def final_case(search: Search178, weights, combo, case: int, fom_db: float, g1: 
     isi[row + 1 : row + 1 + post.size] = post - dfe * h0
     # crosstalk: through the Rx FFE at the phase chosen at its input (178A-20)
     aggressors_in = [tx_eq(p) for p in fext0] + list(next0)
-    phases = [_best_phase(p, m) for p in aggressors_in]
+    phases = [worst_phase(p, m) for p in aggressors_in]
     xts = [rx_eq(p)[k::m] for p, k in zip(aggressors_in, phases, strict=True)]
     # jitter, Tx and Rx noise at the detector
     h_j = slopes(victim, ph, m)
@@ -194,20 +196,14 @@ def final_case(search: Search178, weights, combo, case: int, fom_db: float, g1: 
     h_dd = params.a_dd_ui * h_j
     # ADC quantisation (178A.1.9): the step from the signal and noise at the quantiser
     h_j_in = slopes(victim_in, ph, m)
-    var_in = (
-        float(r_rn_in[0])
-        + tx_scale * float(np.sum(victim0[ph::m] ** 2))
-        + params.sigma_rj_ui**2 * var_x * float(np.sum(h_j_in**2))
-    )
     quant_step = 0.0
     extra, extra_support = None, 0.0
     if params.adc_bits:
+        # crosstalk and A_DD·h_J as delta distributions here (178A.1.9)
         interference_in = [p[k::m] for p, k in zip(aggressors_in, phases, strict=True)]
         interference_in.append(params.a_dd_ui * h_j_in)
-        quant_step = quantizer_step(
-            victim_in[ph::m], var_in, levels, interference_in, params.adc_bits,
-            params.adc_clip_probability,
-        ).step_v  # fmt: skip
+        var_in = _gaussian_at_quantiser(params, r_rn_in, victim0, victim_in, ph)
+        quant_step = _adc_step(params, victim_in[ph::m], var_in, interference_in)
 
         def extra(step_v, n):
             return quantization_noise(w, quant_step, step_v, n).pmf

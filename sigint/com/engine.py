@@ -18,11 +18,8 @@ min(A_s/1000, 10 µV) per bin spanning their full support (so A_ni cannot satura
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from ..filters import apply_t_spaced_fir
 from .annex178 import Search178, final_case
 from .channel import ComChannel, channel_h21, com_grid, read_channel
 from .dfe import dfe_span, dfe_taps
@@ -37,95 +34,13 @@ from .fom import (
     noise_variance,
     rx_filter,
     slopes,
+    tx_equalize,
     tx_filter,
+    worst_phase,
 )
 from .params import ComParams
 from .pmf import noise_amplitude
-
-
-@dataclass(frozen=True)
-class ComCase:
-    """COM of one package test case, with everything that made it."""
-
-    case: int
-    com_db: float
-    a_s_v: float
-    a_ni_v: float
-    fom_db: float
-    g_dc_db: float
-    g_dc2_db: float
-    tx_taps: np.ndarray
-    dfe_taps: np.ndarray
-    cursor_ix: int
-    sigmas_v: dict
-    victim_pulse: np.ndarray = field(repr=False)
-    pmf_v: np.ndarray = field(repr=False)
-    pmf: np.ndarray = field(repr=False)
-    rx_taps: np.ndarray | None = None
-    com_dfe_db: float | None = None
-    mlsd_delta_db: float | None = None
-
-
-@dataclass(frozen=True)
-class ComResult:
-    """COM (the minimum over the package test cases) and each case's figures."""
-
-    params: ComParams
-    cases: tuple
-    channels: tuple
-    notes: tuple = ()
-
-    @property
-    def worst(self) -> ComCase:
-        """The case that sets COM."""
-        return min(self.cases, key=lambda c: c.com_db)
-
-    @property
-    def com_db(self) -> float:
-        """COM, dB."""
-        return self.worst.com_db
-
-    @property
-    def passed(self) -> bool:
-        """COM at or above the parameter set's threshold."""
-        return self.com_db >= self.params.com_threshold_db
-
-    def to_dict(self) -> dict:
-        """JSON-ready figures."""
-
-        def case_dict(c: ComCase) -> dict:
-            return {
-                "case": c.case + 1,
-                "com_db": c.com_db,
-                "a_s_v": c.a_s_v,
-                "a_ni_v": c.a_ni_v,
-                "fom_db": c.fom_db,
-                "g_dc_db": c.g_dc_db,
-                "g_dc2_db": c.g_dc2_db,
-                "tx_taps": [float(x) for x in c.tx_taps],
-                "dfe_taps": [float(x) for x in c.dfe_taps],
-                "sigmas_v": {k: float(v) for k, v in c.sigmas_v.items()},
-                **(
-                    {}
-                    if c.rx_taps is None
-                    else {
-                        "rx_ffe_taps": [float(x) for x in c.rx_taps],
-                        "com_dfe_db": c.com_dfe_db,
-                        "mlsd_delta_db": c.mlsd_delta_db,
-                    }
-                ),
-            }
-
-        return {
-            "preset": self.params.name,
-            "com_db": self.com_db,
-            "passed": self.passed,
-            "threshold_db": self.params.com_threshold_db,
-            "worst_case": self.worst.case + 1,
-            "cases": [case_dict(c) for c in self.cases],
-            "channels": [{"kind": ch.kind, "path": ch.path} for ch in self.channels],
-            "notes": list(self.notes),
-        }
+from .result import ComCase, ComResult
 
 
 def compute_com(
@@ -369,19 +284,14 @@ def _support(pulses, m: int, pad_rows: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _equalized(params: ComParams, p: np.ndarray, taps: np.ndarray) -> np.ndarray:
-    """A pulse through the Tx FFE ``taps`` (full, c(0) included): whole-UI circular shifts."""
-    return apply_t_spaced_fir(p, taps, params.tx_cursor, step=params.samples_per_ui, circular=True)
-
-
 def _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g1, g2) -> ComCase:
     """A_s, A_ni and every σ at the chosen equaliser (93A.1.7)."""
     m, levels = params.samples_per_ui, params.levels
     taps = full_taps(params, combo[None, :])[0]
-    victim = _equalized(params, pulses[0], taps)
+    victim = tx_equalize(params, pulses[0], taps, circular=True)
     h0 = float(victim[cursor_ix])
     a_s = params.rlm * h0 / (levels - 1)
-    var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)
+    var_x = params.var_x
     var_n = noise_variance(params, f, h_ctf, skip_dc=True)
     var_tx = h0**2 * 10 ** (-params.snr_tx_db / 10)
     row, ph = divmod(cursor_ix, m)
@@ -399,10 +309,8 @@ def _final(params, channels, case, pulses, combo, cursor_ix, h_ctf, f, fom_db, g
     var_isi = var_x * float(np.sum(isi**2))
     xts = []
     for p, ch in zip(pulses[1:], channels[1:], strict=True):
-        agg = _equalized(params, p, taps) if ch.kind == "fext" else p
-        n_rows = agg.size // m
-        table = agg[: n_rows * m].reshape(n_rows, m)
-        xts.append(table[:, int(np.argmax((table**2).sum(axis=0)))])
+        agg = tx_equalize(params, p, taps, circular=True) if ch.kind == "fext" else p
+        xts.append(agg[worst_phase(agg, m) :: m])
     h_dd = params.a_dd_ui * h_j
     a_ni, y, pmf = noise_amplitude([isi, h_dd, *xts], var_g, a_s, levels, params.der0)
     var_xt = var_x * float(sum(np.sum(x**2) for x in xts))

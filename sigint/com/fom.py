@@ -136,6 +136,19 @@ def grams_from_lags(r: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return np.moveaxis(r[shifts[:, None] - shifts[None, :] + max_lag], -1, 0)
 
 
+def tx_equalize(params: ComParams, pulse: np.ndarray, taps, circular: bool = False) -> np.ndarray:
+    """A pulse through the full Tx FFE ``taps`` (c(0) included): whole-UI shifts, wrapping round
+    the periodic grid when ``circular``, zeros coming in otherwise (93A-21)."""
+    m = params.samples_per_ui
+    return filters.apply_t_spaced_fir(pulse, taps, params.tx_cursor, step=m, circular=circular)
+
+
+def worst_phase(pulse: np.ndarray, m: int) -> int:
+    """The sampling phase of the largest Σh² over the UIs: a crosstalk aggressor's (93A-33,
+    178A-20)."""
+    return int(np.argmax((_table(pulse, m) ** 2).sum(axis=0)))
+
+
 def _table(pulse: np.ndarray, m: int) -> np.ndarray:
     """A pulse's whole-UI rows: [n_rows, M]."""
     n_rows = pulse.size // m
@@ -209,8 +222,7 @@ class FomSearch:
         self.shifts = _shifts(params, len(params.tx_taps) + 1)
         self.n_t = victim.size
         self.n_rows = self.n_t // m
-        levels = params.levels
-        self.var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)  # 93A-29
+        self.var_x = params.var_x  # 93A-29
         # the candidates' samples in a window around the unequalised peak (cursor search)
         peak0 = int(np.argmax(victim))
         self.lo = peak0 - (self.shifts.max() + 2) * m

@@ -55,6 +55,8 @@ from scipy.optimize import brentq
 from scipy.signal import fftconvolve
 from scipy.special import ndtr
 
+from .params import symbol_variance
+
 #: ΔCOM_an: the COM penalty the added Rx noise must cause (D3.3, 178A.1.10.1), dB.
 DELTA_COM_AN_DB = 3.0
 #: Relative size of the last MLSD error-event term summed (as the reference code).
@@ -364,7 +366,7 @@ def isi_psd(f_hz, isi_v, ui_s: float, levels: int) -> np.ndarray:
     >>> bool(np.allclose(s, 5 / 9 * 9e-6))
     True
     """
-    var_x = (levels + 1) / (3 * (levels - 1))
+    var_x = symbol_variance(levels)
     return var_x * ui_s * ffe_power_response(f_hz, isi_v, ui_s)
 
 
@@ -616,7 +618,7 @@ def isi_correlation(isi_v, levels: int, n_lags: int) -> np.ndarray:
     h = np.asarray(isi_v, dtype=float).ravel()
     if n_lags < 0:
         raise ValueError(f"n_lags = {n_lags!r}: expected >= 0")
-    var_x = (levels + 1) / (3 * (levels - 1))
+    var_x = symbol_variance(levels)
     full = np.correlate(h, h, mode="full")[h.size - 1 :]
     out = np.zeros(n_lags + 1)
     k = min(full.size, n_lags + 1)

@@ -400,7 +400,7 @@ class MmseSearch:
         self.n_rows = victim.size // m
         self.n_t = self.n_rows * m
         levels = params.levels
-        self.var_x = (levels**2 - 1) / (3 * (levels - 1) ** 2)  # 93A-29
+        self.var_x = params.var_x  # 93A-29
         self.shifts = np.arange(len(params.tx_taps) + 1) - params.tx_cursor
         self.span = int(self.shifts.max() - self.shifts.min())  # largest |s_i − s_j|
         nw = rx.n_taps

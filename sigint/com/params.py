@@ -34,6 +34,11 @@ Annex = Literal["93A", "178A"]
 TxNoise = Literal["cursor", "channel"]
 
 
+def symbol_variance(levels: int) -> float:
+    """σ_X² of equiprobable PAM-L symbols on [−1, 1] (93A-29): (L² − 1)/(3(L − 1)²)."""
+    return (levels**2 - 1) / (3 * (levels - 1) ** 2)
+
+
 def _grid(name, values, lo, hi):
     _check(
         len(values) > 0 and all(_finite(v) and lo <= v <= hi for v in values),
@@ -386,6 +391,11 @@ class ComParams:
             self.mlsd_added_noise_db,
             "an added-noise penalty in (0, 20] dB",
         )
+
+    @property
+    def var_x(self) -> float:
+        """σ_X² of the symbols (93A-29)."""
+        return symbol_variance(self.levels)
 
     @property
     def ui_s(self) -> float:
