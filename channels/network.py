@@ -142,6 +142,10 @@ class Network:
     def __setattr__(self, name, value):
         raise AttributeError(f"Network is immutable; cannot set {name!r}")
 
+    def __reduce__(self):
+        # pickled through the constructor (worker processes), which re-validates and freezes
+        return (type(self), (self.f_hz, self.s, self.z_ref_ohm))
+
     def __repr__(self) -> str:
         f = self.f_hz
         return (

@@ -24,7 +24,7 @@ PROGRESS_DELAY_S = 2.0
 class _Progress:
     """A tqdm bar on stderr that appears only when the work lasts over ~2 s."""
 
-    def __init__(self, total: int, desc: str, enabled: bool = True):
+    def __init__(self, total: int, desc: str, enabled: bool = True, unit: str = "sym"):
         self.bar = None
         if enabled:
             from tqdm import tqdm
@@ -32,8 +32,8 @@ class _Progress:
             self.bar = tqdm(
                 total=total,
                 desc=desc,
-                unit="sym",
-                unit_scale=True,
+                unit=unit,
+                unit_scale=unit == "sym",
                 delay=PROGRESS_DELAY_S,
                 leave=False,
                 file=sys.stderr,
@@ -272,7 +272,7 @@ def cmd_com(args) -> int:
 
     from .channel_report import pair_folder
     from .com import load_params, load_preset
-    from .com.engine import compute_com
+    from .com.engine import compute_com, search_steps
     from .errors import ConfigError
     from .store import write_json_atomic
 
@@ -288,7 +288,13 @@ def cmd_com(args) -> int:
         pairs = pair_folder(thru)
         thru, fext, next_ = pairs.thru, list(pairs.fext) + fext, list(pairs.next) + next_
     t0 = time.perf_counter()
-    result = compute_com(params, thru, fext, next_, ports=args.ports)
+    progress = _Progress(search_steps(params), "COM EQ search", not args.json, unit="CTLE")
+    try:
+        result = compute_com(
+            params, thru, fext, next_, ports=args.ports, workers=args.workers, progress=progress
+        )
+    finally:
+        progress.close()
     elapsed = time.perf_counter() - t0
     erl = None
     if with_erl:
@@ -596,6 +602,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", default=None, help="a COM parameter TOML file instead")
     p.add_argument("--ports", default=None, help="port map 'in+,in-:out+,out-' (default: detect)")
     p.add_argument("--plot", action="store_true", help="write the pulse and PMF plot")
+    p.add_argument(
+        "--workers", type=int, default=None,
+        help="processes for the package cases (default: one per case, up to the CPU count)",
+    )  # fmt: skip
     p.add_argument("--out", default="sigint-out", help="output folder (default: sigint-out)")
     p.add_argument("--json", action="store_true", help="JSON on stdout")
     erl = p.add_mutually_exclusive_group()

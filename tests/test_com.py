@@ -11,7 +11,7 @@ from sigint.channels.presets import twinax
 from sigint.channels.touchstone import write_touchstone
 from sigint.com import load_preset
 from sigint.com.dfe import dfe_span, dfe_taps
-from sigint.com.engine import compute_com
+from sigint.com.engine import compute_com, search_steps
 from sigint.com.fom import fom_grid, full_taps
 from sigint.com.pmf import noise_amplitude
 
@@ -176,6 +176,20 @@ def test_com_falls_as_the_cable_grows_and_a_pinned_eq_reproduces_the_search(cabl
     # COM is the margin of A_s over A_ni
     assert w.com_db == pytest.approx(20 * np.log10(w.a_s_v / w.a_ni_v), abs=1e-12)
     assert r.to_dict()["worst_case"] == 2
+
+
+def test_package_cases_in_worker_processes_give_the_serial_answer(cables, small_ck):
+    """The two package cases searched in two processes equal the serial search, and the
+    progress callback counts every CTLE setting of both."""
+    seen = []
+    two = compute_com(small_ck, cables[2.5], workers=2, progress=seen.append)
+    one = compute_com(small_ck, cables[2.5], workers=1)
+    for a, b in zip(two.cases, one.cases, strict=True):
+        assert a.com_db == b.com_db and a.fom_db == b.fom_db
+        np.testing.assert_array_equal(a.tx_taps, b.tx_taps)
+    assert seen == sorted(seen) and seen[-1] == search_steps(small_ck) == 2 * 6 * 3
+    with pytest.raises(ValueError, match="workers = 0"):
+        compute_com(small_ck, cables[2.5], workers=0)
 
 
 def test_sigint_com_reports_and_exits_by_the_verdict(cables, small_ck, tmp_path, capsys):

@@ -6,6 +6,7 @@ SIGINT_ORACLES=1) against PyChOpMarg 3.4.0's ``optimize.mmse``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 
@@ -251,6 +252,28 @@ def test_tx_ffe_shortcut_equals_the_equalised_pulses(link):
     np.testing.assert_array_equal(a.cursor_ix, b.cursor_ix)
     np.testing.assert_allclose(a.rx_taps, b.rx_taps, atol=1e-9)
     np.testing.assert_allclose(a.var_j_v2, b.var_j_v2, rtol=1e-9)
+
+
+@pytest.mark.parametrize("bump", [0.0, 0.9, 1.3])
+def test_a_band_of_rows_gives_the_whole_pulses_answer(link, bump):
+    """The Tx FFE is applied only on a band of rows around the unequalised peak; the answer is
+    the whole pulse's, also with a wide reflection ``bump`` × the peak 120 UI later, which the
+    band cannot prove smaller than its peak (then every row is used)."""
+    p, vic = link["p"], link["vic"].copy()
+    t_ui = np.arange(vic.size) / M
+    peak_ui = np.argmax(vic) / M
+    vic += bump * vic.max() * np.exp(-(((t_ui - peak_ui - 120) / 6) ** 2))
+    search = MmseSearch(p, link["rx"], vic, [link["fext"]], [link["next"]], link["noise"])
+    whole = copy.copy(search)
+    whole.band = (0, search.n_rows)
+    taps = full_taps(p, p.tx_grid()[::61])
+    table = search._tx_rows(taps, *search.band)
+    assert search._band_holds_peak(taps, table, *search.band) == (bump == 0)
+    a, b = search(taps), whole(taps)
+    for name in ("fom_db", "cursor_ix", "rx_taps", "dfe_taps", "var_isi_v2", "var_xt_v2"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    at_reflection = a.cursor_ix // M > np.argmax(link["vic"]) // M + 100
+    assert at_reflection.any() == (bump > 1)  # equalised peaks outside the band were found
 
 
 def test_noise_breakdown_sums_to_the_mse_and_names_its_terms(link):

@@ -18,6 +18,12 @@ min(A_s/1000, 10 µV) per bin spanning their full support (so A_ni cannot satura
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 
 from .annex178 import Search178, final_case
@@ -50,6 +56,8 @@ def compute_com(
     next_=(),
     ports: str | None = None,
     eq: dict | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ComResult:
     """COM of a thru channel and its crosstalk aggressors (Touchstone files).
 
@@ -63,6 +71,13 @@ def compute_com(
     eq : dict, optional
         Pin the equaliser instead of searching: ``g_dc_db``, ``g_dc2_db`` and ``tx_taps``
         (without c(0), in the order of ``params.tx_taps``).
+    workers : int, optional
+        Processes for the package test cases (they are independent searches); default one per
+        case up to the machine's CPU count. 1 runs them here, one after the other.
+    progress : callable, optional
+        ``progress(done)``: called with the CTLE settings searched so far, of
+        :func:`search_steps` in all (settings the Local Search skips count when the search
+        ends).
     """
     t, f = com_grid(params)
     channels = [read_channel(params, "thru", thru, f, ports)]
@@ -79,13 +94,69 @@ def compute_com(
     ]
     if params.dfe_float_groups:
         notes.append("floating DFE groups placed greedily on the largest post-cursor windows")
-    cases = tuple(
-        _com_case(params, channels, case, t, f, eq) for case in range(params.package.n_cases)
-    )
+    cases = _run_cases(params, channels, t, f, eq, workers, progress)
     return ComResult(params, cases, tuple(channels), tuple(notes))
 
 
-def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq) -> ComCase:
+def search_steps(params: ComParams, eq: dict | None = None) -> int:
+    """CTLE settings :func:`compute_com` searches in all (its ``progress`` total)."""
+    per_case = 1 if eq is not None else len(params.g_dc_db) * len(params.g_dc2_db)
+    return params.package.n_cases * per_case
+
+
+def _run_cases(params, channels, t, f, eq, workers, progress) -> tuple[ComCase, ...]:
+    """Every package case, in worker processes when there is more than one to run."""
+    n = params.package.n_cases
+    workers = min(n, os.cpu_count() or 1) if workers is None else int(workers)
+    if workers < 1:
+        raise ValueError(f"workers = {workers}: expected at least 1 process")
+    done = [0]
+
+    def tick(k: int = 1) -> None:
+        done[0] += k
+        if progress is not None:
+            progress(done[0])
+
+    if workers == 1 or n == 1 or eq is not None:
+        cases = tuple(_com_case(params, channels, case, t, f, eq, tick) for case in range(n))
+    else:
+        # fork where the platform has it: the workers start warm (kernels loaded, modules
+        # imported); their CTLE ticks come back through a queue for the progress bar
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        ticks = ctx.Queue()
+        with ProcessPoolExecutor(
+            min(workers, n), mp_context=ctx, initializer=_set_worker_ticks, initargs=(ticks,)
+        ) as pool:
+            futures = [
+                pool.submit(_worker_case, params, channels, case, t, f, eq) for case in range(n)
+            ]
+            while not all(fu.done() for fu in futures):
+                try:
+                    tick(ticks.get(timeout=0.2))
+                except queue.Empty:
+                    pass
+            cases = tuple(fu.result() for fu in futures)
+    if progress is not None:
+        progress(search_steps(params, eq))
+    return cases
+
+
+_worker_ticks = None  # a worker process's queue back to the progress bar
+
+
+def _set_worker_ticks(ticks) -> None:
+    global _worker_ticks
+    _worker_ticks = ticks
+
+
+def _worker_case(*args) -> ComCase:
+    return _com_case(*args, _worker_ticks.put)
+
+
+def _com_case(
+    params: ComParams, channels: list[ComChannel], case: int, t, f, eq, tick=lambda k=1: None
+) -> ComCase:
     n_t, m = t.size, params.samples_per_ui
     packages = {}  # one network per (role) in this case, shared by the channels
     h21 = [channel_h21(params, ch, case, packages) for ch in channels]
@@ -130,6 +201,7 @@ def _com_case(params: ComParams, channels: list[ComChannel], case: int, t, f, eq
             if search.skips_ctle(i1, i2):
                 continue
             search.visit(i2, evaluator(np.array(_basis_weights(g1, g2))), (g1, g2))
+            tick(1)
     g1, g2 = search.best_payload
     fom_db, i = search.best_fom, search.best_index
     combo, cursor_ix = combos[i], search.best_cursor

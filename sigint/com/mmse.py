@@ -406,6 +406,7 @@ class MmseSearch:
         nw = rx.n_taps
         self.victim = victim[: self.n_t]
         self.table = self.victim.reshape(self.n_rows, m)
+        self._prepare_band(rx)
         self.slope_table = _slopes(self.victim, m)
         lags = nw + self.span
         rho = _phase_acf(self.table, lags)  # [M, lags]
@@ -510,13 +511,61 @@ class MmseSearch:
             power = gamma @ hk[:, :, 0].T  # Σ a² at each phase (lag 0)
             best = np.argmax(power, axis=1)  # 178A-20
             acf_xt += np.einsum("nd,ndk->nk", gamma, hk[best])
-        table = np.zeros((n, self.n_rows, m))
+        lo, hi = self.band
+        if callable(self.adc):  # the exact ADC step needs every row
+            lo, hi = 0, self.n_rows
+        table = self._tx_rows(taps, lo, hi)
+        if (lo, hi) != (0, self.n_rows) and not self._band_holds_peak(taps, table, lo, hi):
+            lo, hi = 0, self.n_rows
+            table = self._tx_rows(taps, lo, hi)
+        return table, lo, acf_h, acf_j, acf_xt
+
+    def _prepare_band(self, rx: RxFfe) -> None:
+        """The rows a candidate's search reads when its peak stays near the unequalised one.
+
+        The search reads the equalised victim only at its peak (to place the sampling times)
+        and at the rows its Rx FFE and DFE span from there; every lagged product comes from
+        the Hankel tables. So the Tx FFE is applied on a band of rows around the unequalised
+        peak, wide enough for a peak that moves by the Tx FFE's span, and
+        :meth:`_band_holds_peak` proves, per chunk, that no row outside can hold the peak.
+        """
+        m, n_rows = self.m, self.n_rows
+        first, last = rx.ts_offsets if rx.ts_offsets is not None else (-(m // 2), m // 2)
+        r0 = int(np.argmax(self.victim)) // m
+        drift = self.span + 2
+        below = drift + (rx.n_taps - 1 - rx.n_pre) + (-first) // m + 2
+        above = drift + rx.n_pre + rx.n_dfe + last // m + 3
+        self.band = (max(r0 - below, 0), min(r0 + above, n_rows))
+        self._peak_rows = (r0 - drift, r0 + drift)
+        # the largest |sample| in rows [0, x) and [x, n_rows): bounds outside the band
+        row_max = np.abs(self.table).max(axis=1)
+        self._max_before = np.concatenate([[0.0], np.maximum.accumulate(row_max)])
+        self._max_from = np.concatenate([np.maximum.accumulate(row_max[::-1])[::-1], [0.0]])
+
+    def _tx_rows(self, taps, lo: int, hi: int) -> np.ndarray:
+        """The victim through each candidate's Tx FFE on rows lo … hi − 1: [n, hi − lo, M]."""
+        out = np.zeros((taps.shape[0], hi - lo, self.m))
         for k, sh in enumerate(self.shifts):
-            if sh >= 0:
-                table[:, sh:] += taps[:, k, None, None] * self.table[None, : self.n_rows - sh]
-            else:
-                table[:, :sh] += taps[:, k, None, None] * self.table[None, -sh:]
-        return table, acf_h, acf_j, acf_xt
+            a, b = max(lo, sh), min(hi, self.n_rows + sh)  # rows whose source r − sh exists
+            if a < b:
+                out[:, a - lo : b - lo] += (
+                    taps[:, k, None, None] * self.table[None, a - sh : b - sh]
+                )
+        return out
+
+    def _band_holds_peak(self, taps, table, lo: int, hi: int) -> bool:
+        """Whether every candidate's peak lies in the band's row window, above anything the
+        rows outside can reach (Σ|c_k| times the largest unequalised sample they draw on)."""
+        n = taps.shape[0]
+        flat = table.reshape(n, -1)
+        peak = np.argmax(flat, axis=1)
+        row = lo + peak // self.m
+        inside = (row >= self._peak_rows[0]) & (row <= self._peak_rows[1])
+        src_lo = np.clip(lo - self.shifts, 0, self.n_rows)
+        src_hi = np.clip(hi - self.shifts, 0, self.n_rows)
+        reach = np.maximum(self._max_before[src_lo], self._max_from[src_hi])  # [n_taps]
+        outside = np.abs(taps) @ reach
+        return bool(np.all(inside & (flat[np.arange(n), peak] > outside)))
 
     def _from_pulses(self, vic, agg):
         n, m, nw = vic.shape[0], self.m, self.rx.n_taps
@@ -526,14 +575,14 @@ class MmseSearch:
         acf_xt = np.zeros((n, nw))
         for a in agg:
             acf_xt += _best_phase_acf(a, m, nw)
-        return table, acf_h, acf_j, acf_xt
+        return table, 0, acf_h, acf_j, acf_xt
 
     # ------------------------------------------------------------------ search
-    def _search(self, table, acf_h, acf_j, acf_xt) -> MmseResult:
+    def _search(self, table, row0, acf_h, acf_j, acf_xt) -> MmseResult:
         rx, m, nw = self.rx, self.m, self.rx.n_taps
         n = table.shape[0]
         flat = table.reshape(n, -1)
-        peak = np.argmax(flat, axis=1)
+        peak = np.argmax(flat, axis=1) + row0 * m  # table holds rows row0 … (a band)
         first, last = rx.ts_offsets if rx.ts_offsets is not None else (-(m // 2), m // 2)
         offs = np.arange(first, last + 1)
         ts = peak[:, None] + offs[None, :]  # [n, n_off]
@@ -565,7 +614,9 @@ class MmseSearch:
         idx = row[..., None, None] + rx.n_pre + np.arange(rx.n_dfe + 1) - np.arange(nw)[:, None]
         ok = (idx >= 0) & (idx < self.n_rows)
         samp = table[
-            cand[..., None, None], np.clip(idx, 0, self.n_rows - 1), phase[..., None, None]
+            cand[..., None, None],
+            np.clip(idx - row0, 0, table.shape[1] - 1),
+            phase[..., None, None],
         ]
         v = np.where(ok, samp, 0.0)
         b_all = n * offs.size

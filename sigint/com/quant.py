@@ -151,15 +151,24 @@ def quantizer_step(
         if not np.all(np.isfinite(h)):
             name = "signal_v" if i == 0 else f"interference_v[{i - 1}]"
             raise ValueError(f"{name}: expected finite samples, got NaN or inf")
+    half = bins // 2
+    norm_levels = 2 * np.arange(levels) / (levels - 1) - 1
+    # Samples that move the sum by less than half a bin enter as their variance: the grid
+    # would only split each between two bins (a long pulse tail holds thousands of them, and
+    # their sum is Gaussian to far past P_qc); this makes the cost follow the samples that
+    # shape the distribution.
+    tiny = 0.5 * sum(float(np.abs(h).sum()) for h in sets) / (half - 2)
+    small = [h[np.abs(h) < tiny] for h in sets]
+    var_tiny = float(np.mean(norm_levels**2)) * sum(float(h @ h) for h in small)
+    sets = [h[np.abs(h) >= tiny] for h in sets]
+    var_noise_v2 = var_noise_v2 + var_tiny
     support = sum(float(np.abs(h).sum()) for h in sets)
     sigma = float(np.sqrt(var_noise_v2))
     if support == 0 and sigma == 0:
         return QuantStep(0.0, 0.0, n_bits, p_clip)
 
     # the delta distributions on a grid just wider than their support
-    half = bins // 2
     dv = support / (half - 2) if support > 0 else sigma
-    norm_levels = 2 * np.arange(levels) / (levels - 1) - 1
     blocks = [(np.outer(h, norm_levels), np.full((h.size, levels), 1.0 / levels)) for h in sets]
     n = 2 * half + 1
     pmf = np.zeros(n)
