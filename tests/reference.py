@@ -587,3 +587,188 @@ def solve_mmse(
     w = np.zeros(nw)
     w[cols] = w_s
     return fom, w, b
+
+
+# ------------------------------------------------------------------ Reed–Solomon FEC (kernels.fec)
+def gf_mul(a: int, b: int, symbol_bits: int, primitive_poly: int) -> int:
+    """Product in GF(2^m) by carry-less (shift-and-xor) multiplication, then reduction."""
+    prod = 0
+    for i in range(symbol_bits):
+        if (b >> i) & 1:
+            prod ^= a << i
+    for i in range(2 * symbol_bits - 2, symbol_bits - 1, -1):
+        if (prod >> i) & 1:
+            prod ^= primitive_poly << (i - symbol_bits)
+    return prod
+
+
+def gf_pow(a: int, e: int, symbol_bits: int, primitive_poly: int) -> int:
+    """a^e by square-and-multiply, the exponent taken mod 2^m − 1 (a ≠ 0, or e > 0)."""
+    out, e = 1, e % ((1 << symbol_bits) - 1)
+    while e:
+        if e & 1:
+            out = gf_mul(out, a, symbol_bits, primitive_poly)
+        a = gf_mul(a, a, symbol_bits, primitive_poly)
+        e >>= 1
+    return out
+
+
+def gf_inv(a: int, symbol_bits: int, primitive_poly: int) -> int:
+    """1/a as a^(2^m − 2)."""
+    return gf_pow(a, (1 << symbol_bits) - 2, symbol_bits, primitive_poly)
+
+
+def build_gf_tables(symbol_bits: int, primitive_poly: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Twin of ``kernels.fec.build_gf_tables``: powers of x by repeated multiplication."""
+    q1 = (1 << symbol_bits) - 1
+    powers = [gf_pow(2, i, symbol_bits, primitive_poly) for i in range(q1)]
+    primitive = len(set(powers)) == q1
+    exp = np.array(powers + powers, dtype=np.int32)
+    log = np.zeros(q1 + 1, dtype=np.int32)
+    for i, a in enumerate(powers):
+        if a != 1 or i == 0:
+            log[a] = i
+    return exp, log, primitive
+
+
+def rs_generator(n_parity: int, symbol_bits: int, primitive_poly: int) -> list[int]:
+    """Twin of ``kernels.fec.build_generator``: the product of (x − α^j), lowest degree first."""
+    g = [1]
+    for j in range(n_parity):
+        root = gf_pow(2, j, symbol_bits, primitive_poly)
+        shifted = [0, *g]  # x·g
+        scaled = [gf_mul(c, root, symbol_bits, primitive_poly) for c in g] + [0]
+        g = [a ^ b for a, b in zip(shifted, scaled, strict=True)]
+    return g
+
+
+def encode_rs(messages, n_parity: int, symbol_bits: int, primitive_poly: int) -> np.ndarray:
+    """Twin of ``kernels.fec.encode_rs``: m(x)·x^(2t) mod g(x) by schoolbook long division."""
+    g = rs_generator(n_parity, symbol_bits, primitive_poly)[::-1]  # highest degree first
+    out = []
+    for msg in np.asarray(messages):
+        rem = [int(v) for v in msg] + [0] * n_parity  # highest degree first
+        for i in range(len(msg)):
+            coef = rem[i]
+            if coef:
+                for j, gj in enumerate(g):
+                    rem[i + j] ^= gf_mul(gj, coef, symbol_bits, primitive_poly)
+        out.append([int(v) for v in msg] + rem[len(msg) :])
+    return np.array(out, dtype=np.uint16).reshape(len(out), -1)
+
+
+def rs_syndromes(word, n_parity: int, symbol_bits: int, primitive_poly: int) -> list[int]:
+    """Twin of ``kernels.fec.compute_syndromes`` for one word: Horner evaluation at α^j."""
+    out = []
+    for j in range(n_parity):
+        x = gf_pow(2, j, symbol_bits, primitive_poly)
+        s = 0
+        for v in word:
+            s = gf_mul(s, x, symbol_bits, primitive_poly) ^ int(v)
+        out.append(s)
+    return out
+
+
+def _gf_solve(a: list[list[int]], b: list[int], symbol_bits: int, poly: int) -> list[int] | None:
+    """Solve a·x = b over GF(2^m) by Gauss–Jordan elimination; None if a is singular."""
+    n = len(b)
+    rows = [[*a[i], b[i]] for i in range(n)]
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if rows[r][col]), None)
+        if pivot is None:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        inv = gf_inv(rows[col][col], symbol_bits, poly)
+        rows[col] = [gf_mul(v, inv, symbol_bits, poly) for v in rows[col]]
+        for r in range(n):
+            if r != col and rows[r][col]:
+                f = rows[r][col]
+                pivot_row = zip(rows[r], rows[col], strict=True)
+                rows[r] = [v ^ gf_mul(f, p, symbol_bits, poly) for v, p in pivot_row]
+    return [rows[i][n] for i in range(n)]
+
+
+def decode_rs(received, n_parity: int, symbol_bits: int, primitive_poly: int):
+    """Twin of ``kernels.fec.decode_rs``: Peterson–Gorenstein–Zierler, no Berlekamp–Massey.
+
+    Per word: the largest ν ≤ t whose syndrome matrix [S_{i+j}] is nonsingular gives the
+    locator by a linear solve; its roots are found by trying every position; the error values
+    solve the Vandermonde system S_j = Σ Y_k X_k^j; the result is accepted only if it is a
+    codeword (all syndromes zero). Returns ``(decoded, n_corrected)`` with −1 for failure.
+    """
+    m, poly, t = symbol_bits, primitive_poly, n_parity // 2
+    received = np.asarray(received)
+    out = received.copy()
+    counts = np.zeros(len(received), dtype=np.int64)
+    for c, word in enumerate(received):
+        n = len(word)
+        s = rs_syndromes(word, n_parity, m, poly)
+        if not any(s):
+            continue
+        counts[c] = -1
+        for nu in range(t, 0, -1):
+            mat = [[s[i + j] for j in range(nu)] for i in range(nu)]
+            lam = _gf_solve(mat, [s[nu + i] for i in range(nu)], m, poly)
+            if lam is None:
+                continue
+            # lam = [Λ_ν … Λ_1]: S_{ν+i} = Σ_j Λ_{ν−j} S_{i+j}
+            locator = [1, *lam[::-1]]  # Λ_0 … Λ_ν
+            positions = []
+            for e in range(n):
+                x_inv = gf_pow(2, -e % ((1 << m) - 1), m, poly)
+                v = 0
+                for k, coef in enumerate(locator):
+                    v ^= gf_mul(coef, gf_pow(x_inv, k, m, poly), m, poly)
+                if v == 0:
+                    positions.append(e)
+            if len(positions) != nu:
+                break
+            xs = [gf_pow(2, e, m, poly) for e in positions]
+            vander = [[gf_pow(x, j, m, poly) for x in xs] for j in range(nu)]
+            ys = _gf_solve(vander, s[:nu], m, poly)
+            if ys is None or not all(ys):
+                break
+            fixed = [int(v) for v in word]
+            for e, y in zip(positions, ys, strict=True):
+                fixed[n - 1 - e] ^= y
+            if not any(rs_syndromes(fixed, n_parity, m, poly)):
+                out[c] = fixed
+                counts[c] = nu
+            break
+    return out, counts
+
+
+def accumulate_error_counts(p_continue, p_start, p_initial, precoded, slot, weight, counted):
+    """Twin of ``kernels.fec.accumulate_error_counts``: every line error pattern enumerated.
+
+    Sums, over all 2^(n_line + 1) patterns of (E_{−1}, E_0 … E_{n_line−1}) and every choice
+    of side for each straddling error, the Markov probability of the pattern into the count of
+    counted FEC slots that hold at least one flipped bit. Full PMF (no cap); short windows
+    only.
+    """
+    n_line = len(slot)
+    n_slots = len(counted)
+    pmf = np.zeros(n_slots + 1)
+    for pattern in range(2 ** (n_line + 1)):
+        bits = [(pattern >> i) & 1 for i in range(n_line + 1)]  # bits[0] = E_{−1}
+        prob = p_initial if bits[0] else 1.0 - p_initial
+        for i in range(n_line):
+            p1 = p_continue if bits[i] else p_start
+            prob *= p1 if bits[i + 1] else 1.0 - p1
+        if prob == 0.0:
+            continue
+        seen = [(bits[i + 1] ^ bits[i]) if precoded else bits[i + 1] for i in range(n_line)]
+        errs = [i for i in range(n_line) if seen[i]]
+        split = [i for i in errs if weight[i] < 1.0]
+        for sides in range(2 ** len(split)):
+            p_sides = prob
+            hit = set()
+            for i in errs:
+                if i in split:
+                    second = (sides >> split.index(i)) & 1
+                    p_sides *= (1.0 - weight[i]) if second else weight[i]
+                    hit.add(slot[i] + second)
+                else:
+                    hit.add(slot[i])
+            pmf[sum(1 for h in hit if counted[h])] += p_sides
+    return pmf
