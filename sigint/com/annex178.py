@@ -92,10 +92,15 @@ class Search178:
         rx_noise = self.rx_noise(weights)
         adc = self.adc_reference(victim, fext, nxt, rx_noise, ref_taps)
         if adc is not None and exact_adc:
-            params, var_noise = self.params, adc[2]
+            params, m = self.params, self.params.samples_per_ui
+            tx_eq = _tx_equaliser(params, ref_taps)
+            v = tx_eq(victim)
+            aggressors = [tx_eq(p) for p in fext] + list(nxt)
+            xt = [a[worst_phase(a, m) :: m] for a in aggressors]
 
-            def adc(samples):
-                return _adc_step(params, samples, var_noise, bins=2001)
+            def adc(samples, phase):  # the Gaussian part at this sampling time (178A-31)
+                var = _gaussian_at_quantiser(params, rx_noise, victim, v, int(phase), xt)
+                return _adc_step(params, samples, var, bins=2001)
 
         return MmseSearch(self.params, self.rx, victim, fext, nxt, rx_noise, adc=adc)
 

@@ -352,8 +352,9 @@ class MmseSearch:
         var_noise) — the step found for a reference signal whose variance at the quantiser,
         noise included, is var_ref, and the Gaussian noise variance there; at each candidate
         and sampling time Δ² scales with σ_X²·Σh² + var_noise (the step follows the spread of
-        the signal it clips) — or ``adc(samples)`` → Δ for the T-spaced signal samples at each
-        candidate's sampling time, exactly (a few ms each: for a handful of candidates).
+        the signal it clips) — or ``adc(samples, phase)`` → Δ for the T-spaced signal samples
+        at each candidate's sampling time (and its phase, 0 … M − 1, for the noise terms that
+        depend on it), exactly (a few ms each: for a handful of candidates).
     white_v2 : float
         A white noise variance at the FFE input, V², added at lag 0: the ADC's Δ²/12
         (178A-28) when it is taken as fixed (the reference derives Δ from each sampling time's
@@ -603,7 +604,7 @@ class MmseSearch:
         white = np.full(ts.shape, self.white_v2)
         if callable(self.adc):
             for c, j in np.ndindex(ts.shape):
-                white[c, j] += self.adc(table[c, :, phase[c, j]]) ** 2 / 12
+                white[c, j] += self.adc(table[c, :, phase[c, j]], phase[c, j]) ** 2 / 12
             r[..., 0] += (white - self.white_v2) / self.var_x
         elif self.adc is not None:
             delta_ref, var_ref, var_noise = self.adc
