@@ -5,6 +5,7 @@ from .network import Network, abcd_to_s, cascade_list, cascade_s
 from .presets import TWINAX_AWG, stripline, twinax
 from .response import acausal_energy_fraction, frequency_grid, impulse_response, step_response
 from .rlgc import RLGCLine
+from .scale import line_asymmetry, scale_line, scale_touchstone
 
 __all__ = [
     "TWINAX_AWG",
@@ -17,6 +18,9 @@ __all__ = [
     "cascade_s",
     "frequency_grid",
     "impulse_response",
+    "line_asymmetry",
+    "scale_line",
+    "scale_touchstone",
     "step_response",
     "stripline",
     "twinax",
