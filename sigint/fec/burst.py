@@ -224,6 +224,7 @@ def burst_codeword_error_ratio(code: RsCode, ser, burst: BurstModel, interleave:
 
     Examples
     --------
+    >>> from sigint.fec import KP4
     >>> alone = burst_codeword_error_ratio(KP4, 1e-4, BurstModel(0.0))
     >>> dfe = burst_codeword_error_ratio(KP4, 1e-4, BurstModel(0.75))
     >>> pre = burst_codeword_error_ratio(KP4, 1e-4, BurstModel(0.75, precoded=True))

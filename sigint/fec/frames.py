@@ -40,6 +40,7 @@ def frame_loss_ratio(code: RsCode, cer, frame_bytes: int = 64, interleave: int =
 
     Examples
     --------
+    >>> from sigint.fec import KP4, codeword_error_ratio_from_ber
     >>> cer = codeword_error_ratio_from_ber(KP4, 2.4e-4)
     >>> f"{frame_loss_ratio(KP4, cer, interleave=2):.2e}"
     '1.71e-12'
@@ -83,6 +84,7 @@ def post_fec_ber(code: RsCode, pmf, bit_errors_per_symbol_error: float = 1.0) ->
 
     Examples
     --------
+    >>> from sigint.fec import KP4, error_count_pmf, symbol_error_probability_from_ber
     >>> pmf = error_count_pmf(KP4, symbol_error_probability_from_ber(2.4e-4))
     >>> f"{post_fec_ber(KP4, pmf):.2e}"
     '2.41e-15'

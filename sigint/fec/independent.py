@@ -149,6 +149,7 @@ def codeword_error_ratio(code: RsCode, p_symbol):
 
     Examples
     --------
+    >>> from sigint.fec import KP4
     >>> f"{codeword_error_ratio(KP4, symbol_error_probability_from_ber(2.4e-4)):.3e}"
     '8.152e-13'
     """
@@ -239,6 +240,7 @@ def ber_threshold(code: RsCode, cer_target: float, inner_hamming: bool = False) 
 
     Examples
     --------
+    >>> from sigint.fec import KP4
     >>> f"{ber_threshold(KP4, 1e-12):.3e}"
     '2.433e-04'
     """

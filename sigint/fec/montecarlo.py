@@ -80,6 +80,7 @@ def monte_carlo_codeword_errors(
 
     Examples
     --------
+    >>> from sigint.fec import KP4
     >>> count = monte_carlo_codeword_errors(KP4, 0.02, 200, np.random.default_rng(1))
     >>> count.n_codewords, count.n_miscorrected, 5 <= count.n_failures <= 35
     (200, 0, True)
