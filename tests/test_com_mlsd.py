@@ -95,6 +95,18 @@ def test_a_gaussian_alone_clips_at_its_two_sided_normal_quantile(p_clip):
         assert q.step_v == pytest.approx(2 * expected / (2**6 - 1), rel=1e-9)
 
 
+def test_a_long_tail_of_tiny_samples_gives_the_same_step_at_any_bin_count():
+    """Samples under half a bin enter as their variance: a pulse with a 5000-UI tail decaying
+    from 1 % to 1e-6 of its cursor (which samples count as tiny moves with the bin count) gives
+    Δ with the search's 2001 bins within 1 % of 32001 bins (measured 0.8 %; when every tail
+    sample was convolved on the grid, 2001 bins were 9.6 % off), and the tail's variance does
+    matter (vs no tail)."""
+    h = np.concatenate([[0.1, 0.03, -0.01], 1e-3 * np.geomspace(1, 1e-4, 5000)])
+    coarse, fine = (quantizer_step(h, 1e-6, LEVELS, bins=b).step_v for b in (2001, 32001))
+    assert coarse == pytest.approx(fine, rel=1e-2)
+    assert quantizer_step(h[:3], 1e-6, LEVELS, bins=8001).step_v < fine * (1 - 1e-3)
+
+
 def test_the_clipping_level_meets_p_clip_for_a_pam_cursor_in_gaussian_noise():
     """One cursor's L levels plus Gaussian noise: P(|x| > V_qc) has a closed form."""
     h0, sigma, p_clip = 0.1, 0.012, 1e-7

@@ -92,11 +92,8 @@ class Search178:
         rx_noise = self.rx_noise(weights)
         adc = self.adc_reference(victim, fext, nxt, rx_noise, ref_taps)
         if adc is not None and exact_adc:
-            params, m = self.params, self.params.samples_per_ui
-            tx_eq = _tx_equaliser(params, ref_taps)
-            v = tx_eq(victim)
-            aggressors = [tx_eq(p) for p in fext] + list(nxt)
-            xt = [a[worst_phase(a, m) :: m] for a in aggressors]
+            params = self.params
+            v, xt = self._at_quantiser(victim, fext, nxt, ref_taps)
 
             def adc(samples, phase):  # the Gaussian part at this sampling time (178A-31)
                 var = _gaussian_at_quantiser(params, rx_noise, victim, v, int(phase), xt)
@@ -111,14 +108,19 @@ class Search178:
         params, m = self.params, self.params.samples_per_ui
         if not params.adc_bits:
             return None
-        tx_eq = _tx_equaliser(params, ref_taps)
-        v = tx_eq(victim)
+        v, xt = self._at_quantiser(victim, fext, nxt, ref_taps)
         ph = int(np.argmax(v)) % m
-        aggressors = [tx_eq(p) for p in fext] + list(nxt)
-        xt = [a[worst_phase(a, m) :: m] for a in aggressors]
         var_noise = _gaussian_at_quantiser(params, rx_noise, victim, v, ph, xt)
         step = _adc_step(params, v[ph::m], var_noise, bins=2001)
         return step, params.var_x * float(np.sum(v[ph::m] ** 2)) + var_noise, var_noise
+
+    def _at_quantiser(self, victim, fext, nxt, ref_taps):
+        """The victim through the Tx FFE ``ref_taps``, and each aggressor's T-spaced samples
+        at its worst phase (FEXT through the same Tx FFE), at the quantiser."""
+        params, m = self.params, self.params.samples_per_ui
+        tx_eq = _tx_equaliser(params, ref_taps)
+        aggressors = [tx_eq(p) for p in fext] + list(nxt)
+        return tx_eq(victim), [a[worst_phase(a, m) :: m] for a in aggressors]
 
 
 def _gaussian_at_quantiser(params: ComParams, rx_noise, victim0, victim_in, ph: int, xt=()):

@@ -34,6 +34,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr
 
 from ..stateye.grid import convolve_groups
+from .params import symbol_variance
 
 #: N_qb: noise-equivalent bits of the reference ADC (P802.3dj D3.3, 178A.1.9).
 NOISE_EQUIVALENT_BITS = 6
@@ -159,7 +160,7 @@ def quantizer_step(
     # shape the distribution.
     tiny = 0.5 * sum(float(np.abs(h).sum()) for h in sets) / (half - 2)
     small = [h[np.abs(h) < tiny] for h in sets]
-    var_tiny = float(np.mean(norm_levels**2)) * sum(float(h @ h) for h in small)
+    var_tiny = symbol_variance(levels) * sum(float(h @ h) for h in small)
     sets = [h[np.abs(h) >= tiny] for h in sets]
     var_noise_v2 = var_noise_v2 + var_tiny
     support = sum(float(np.abs(h).sum()) for h in sets)
