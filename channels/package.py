@@ -419,6 +419,39 @@ def ieee8023dj_cr_package(
     return _dj_model(pkg_class, z_p1, side, host, f"802.3dj CR {host_class} ({side})")
 
 
+def next_gen_448g_package(side: PackageSide = "tx") -> PackageModel:
+    """A next-generation package for 448G: the 802.3dj class-A model with its die, bump and
+    ball parasitics halved and a 16 mm trace [M].
+
+    The OIF CEI-448G framework (REFERENCE.md §3.1, §4.3) expects next-generation packages
+    (BGA pitch <= 0.5 mm, ~115 GHz bandwidth) to reach about 6 dB of loss at 448G-PAM4 Nyquist
+    for class A, and a SerDes with twice today's AFE bandwidth. The 802.3dj model, built for
+    224G, resonates near 85 GHz (31 dB at 106 GHz for its 12 mm case); halving C_d, L_s, C_b
+    and C_p (a half-size die pad ladder and bump, a finer-pitch ball) moves that resonance
+    above 130 GHz. With 16 mm of the class-A line the loss at R0 = 46.25 Ω is 2.9 dB at
+    53.1 GHz, 4.4 dB at 85 GHz, 5.2 dB at 106.25 GHz and 5.8 dB at 115 GHz, with 13-17 dB of
+    return loss up to 106 GHz.
+
+    Parameters
+    ----------
+    side : {"tx", "rx"}, default "tx"
+
+    Returns
+    -------
+    PackageModel
+    """
+    return PackageModel(
+        c_d_f=(20e-15, 45e-15, 55e-15),
+        l_s_h=(0.065e-9, 0.075e-9, 0.07e-9),
+        c_b_f=15e-15,
+        segments=_dj_segments("A", 16e-3),
+        c_p_f=20e-15,
+        host=None,
+        side=side,
+        name=f"448G next-gen class A, 16 mm ({side})",
+    )
+
+
 #: Preset names for configs: name -> (factory(side), differential z_ref of its standard).
 PACKAGE_PRESETS = {
     "802.3ck-12mm": (lambda side: ieee8023ck_package(12e-3, side), 100.0),
@@ -430,6 +463,7 @@ PACKAGE_PRESETS = {
     "802.3dj-CR-HL": (lambda side: ieee8023dj_cr_package("HL", side), IEEE8023DJ_Z_REF_OHM),
     "802.3dj-CR-HN": (lambda side: ieee8023dj_cr_package("HN", side), IEEE8023DJ_Z_REF_OHM),
     "802.3dj-CR-HH": (lambda side: ieee8023dj_cr_package("HH", side), IEEE8023DJ_Z_REF_OHM),
+    "448g-next-gen": (next_gen_448g_package, IEEE8023DJ_Z_REF_OHM),
 }
 
 

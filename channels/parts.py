@@ -235,8 +235,12 @@ class Connector:
         half = line.network(self.length_m / 2, f_hz, z_ref_ohm)
         return cascade_list([half, shunt_capacitor(c_f, f_hz, z_ref_ohm), half])
 
-    @functools.cached_property
+    @property
     def _solution(self) -> tuple[float, float]:
+        return _solve_connector(self)
+
+    def _fit(self) -> tuple[float, float]:
+        """(pad capacitance, a2) meeting the targets (see the class Notes)."""
         z = self.z_nominal_ohm
         s11_target = 10 ** (-self.return_loss_db / 20)
         f_rl = np.array([self.rl_freq_hz])
@@ -293,6 +297,13 @@ class Connector:
         """
         c_f, a2 = self._solution
         return self._build(c_f, a2, f_hz, z_ref_ohm)
+
+
+@functools.lru_cache(maxsize=64)
+def _solve_connector(connector: Connector) -> tuple[float, float]:
+    """The fitted element values of a connector (frozen, so shared by equal ones: every link
+    that uses a preset fits it once per process)."""
+    return connector._fit()
 
 
 def osfp_gen2() -> Connector:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,10 @@ def segment_line(segment):
 def segment_network(segment, f_hz, z_ref_ohm: float, position: str, notes=None) -> Network:
     """The 2-port of one segment config on ``f_hz``.
 
+    Parametric blocks are kept for the last few grids (:data:`BLOCK_CACHE_SIZE`): a reach or
+    EQ study rebuilds the same host parts around a changing cable, and the blocks are
+    immutable.
+
     Parameters
     ----------
     segment : segment config
@@ -52,18 +58,11 @@ def segment_network(segment, f_hz, z_ref_ohm: float, position: str, notes=None) 
     notes : list, optional
         Touchstone blocks append their :class:`TouchstoneInfo` (port map, hygiene) here.
     """
-    if isinstance(segment, (TwinaxSegment, StriplineSegment)):
-        return segment_line(segment).network(segment.length_m, f_hz, z_ref_ohm)
-    if isinstance(segment, PackageSegment):
-        side = segment.side
-        if side == "auto":
+    if not isinstance(segment, TouchstoneSegment):
+        if isinstance(segment, PackageSegment) and segment.side == "auto":
             side = "rx" if position == "last" else "tx"
-        return package_preset(segment.preset, side).network(f_hz, z_ref_ohm)
-    if isinstance(segment, ConnectorSegment):
-        return _CONNECTORS[segment.preset]().network(f_hz, z_ref_ohm)
-    if isinstance(segment, ViaSegment):
-        via = design_a_via().network(f_hz, z_ref_ohm)
-        return cascade_list([via] * segment.count)
+            segment = dataclasses.replace(segment, side=side)
+        return _parametric_block(segment, float(z_ref_ohm), _Grid(f_hz))
     if isinstance(segment, TouchstoneSegment):
         block, info = touchstone_block(
             segment.path,
@@ -75,6 +74,42 @@ def segment_network(segment, f_hz, z_ref_ohm: float, position: str, notes=None) 
         if notes is not None:
             notes.append(info)
         return block.renormalized(z_ref_ohm) if block.z_ref_ohm != z_ref_ohm else block
+    raise TypeError(f"no channel model for segment {segment!r}")
+
+
+#: Parametric blocks kept (segment, z_ref, grid): the host parts of a study on a few grids.
+BLOCK_CACHE_SIZE = 32
+
+
+class _Grid:
+    """A frequency grid as a cache key (hashed by content)."""
+
+    __slots__ = ("_key", "f_hz")
+
+    def __init__(self, f_hz):
+        self.f_hz = np.asarray(f_hz, dtype=float)
+        self._key = hashlib.blake2b(self.f_hz.tobytes(), digest_size=16).digest()
+
+    def __hash__(self):
+        return hash(self._key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Grid) and self._key == other._key
+
+
+@functools.lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _parametric_block(segment, z_ref_ohm: float, grid: _Grid) -> Network:
+    """The network of a parametric segment (package side resolved) on a grid."""
+    f_hz = grid.f_hz
+    if isinstance(segment, (TwinaxSegment, StriplineSegment)):
+        return segment_line(segment).network(segment.length_m, f_hz, z_ref_ohm)
+    if isinstance(segment, PackageSegment):
+        return package_preset(segment.preset, segment.side).network(f_hz, z_ref_ohm)
+    if isinstance(segment, ConnectorSegment):
+        return _CONNECTORS[segment.preset]().network(f_hz, z_ref_ohm)
+    if isinstance(segment, ViaSegment):
+        via = design_a_via().network(f_hz, z_ref_ohm)
+        return cascade_list([via] * segment.count)
     raise TypeError(f"no channel model for segment {segment!r}")
 
 
@@ -91,6 +126,12 @@ def build_channel(cfg: ChannelConfig, f_hz, notes: list | None = None) -> Networ
         Receives a :class:`TouchstoneInfo` per Touchstone block.
     """
     f = np.asarray(f_hz, dtype=float)
+    if not any(isinstance(s, TouchstoneSegment) for s in cfg.segments):
+        return _parametric_channel(cfg, _Grid(f))  # nothing to note; built once per grid
+    return _cascade(cfg, f, notes)
+
+
+def _cascade(cfg: ChannelConfig, f: np.ndarray, notes) -> Network:
     n = len(cfg.segments)
     blocks = [
         segment_network(
@@ -99,6 +140,12 @@ def build_channel(cfg: ChannelConfig, f_hz, notes: list | None = None) -> Networ
         for i, s in enumerate(cfg.segments)
     ]
     return cascade_list(blocks)
+
+
+@functools.lru_cache(maxsize=4)
+def _parametric_channel(cfg: ChannelConfig, grid: _Grid) -> Network:
+    """A channel of parametric blocks only (the links of one study share it)."""
+    return _cascade(cfg, grid.f_hz, None)
 
 
 @dataclass(frozen=True)

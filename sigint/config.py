@@ -211,6 +211,12 @@ class RxConfig:
     adc_full_scale_v : float or None
         ADC full scale (±, V after the VGA). None: the signal's outer level plus 5 σ of
         residual ISI and noise.
+    sampling_offset_ui : float
+        Sampling instant relative to the peak of the pulse at the slicer (after the FFE, folded
+        or in the DSP), UI, rounded to the nearest of the ``samples_per_ui`` samples. An
+        equaliser designed for an instant off the peak (an MMSE FFE + DFE often is:
+        :attr:`sigint.eqopt.SearchResult.sampling_offset_ui`) samples where it was designed.
+        With a CDR, where the loop starts.
     sampling_rj_rms_ui : float
         Random jitter of the sampling instant (Gaussian, white), UI: each sample is read that
         much early or late by interpolating the waveform (with or without a CDR).
@@ -253,6 +259,7 @@ class RxConfig:
     vga_gain_db: float = 0.0
     adc_bits: int | None = None
     adc_full_scale_v: float | None = None
+    sampling_offset_ui: float = 0.0
     sampling_rj_rms_ui: float = 0.0
     cdr: CDRConfig | None = None
 
@@ -416,6 +423,12 @@ class RxConfig:
             "detector",
             self.detector,
             "'slicer' with a CDR (MLSE after the CDR is not supported yet)",
+        )
+        _check(
+            _finite(self.sampling_offset_ui) and -1 <= self.sampling_offset_ui <= 1,
+            "sampling_offset_ui",
+            self.sampling_offset_ui,
+            "an offset from the pulse peak from -1 to 1 UI",
         )
         _check(
             _finite(self.sampling_rj_rms_ui) and 0 <= self.sampling_rj_rms_ui <= 0.1,

@@ -414,6 +414,12 @@ class SearchResult:
         Every candidate, in grid order (g_dc, g_dc2, pre, post).
     why : str
     elapsed_s, candidates_per_s : float
+    sampling_offset_ui : float
+        Where the winner was designed to be sampled, from the peak of its equalised pulse
+        (Tx FFE, CTLE and Rx FFE applied), UI: an MMSE FFE + DFE leaves a large first
+        post-cursor for the DFE, so its pulse often peaks after the design instant. Set
+        :attr:`~sigint.config.RxConfig.sampling_offset_ui` to it (with the Rx FFE folded in)
+        for a link that samples, and zero-forces its DFE, where the design did.
     """
 
     best: SearchCandidate
@@ -423,6 +429,7 @@ class SearchResult:
     why: str
     elapsed_s: float
     candidates_per_s: float
+    sampling_offset_ui: float = 0.0
 
 
 def _as_taps(v) -> tuple:
@@ -457,9 +464,10 @@ def search_ctle_txffe(
 
     Parameters
     ----------
-    cfg : LinkConfig
+    cfg : LinkConfig or Link
         The link; its channel, Tx edge, Rx bandwidth, noise, Tx noise, crosstalk and jitter
-        are kept, its CTLE, Tx FFE and Rx FFE replaced by each candidate.
+        are kept, its CTLE, Tx FFE and Rx FFE replaced by each candidate (a built
+        :class:`~sigint.link.Link` is used as it is: searches over one channel share it).
     g_dc_db, g_dc2_db : sequence of float
         CTLE gains (the 802.3ck 93A-22 family, :func:`sigint.filters.ctle_93a`).
     tx_pre, tx_post : sequence
@@ -489,7 +497,8 @@ def search_ctle_txffe(
     from .link import Link
 
     t0 = time.perf_counter()
-    link = Link(cfg)
+    link = cfg if isinstance(cfg, Link) else Link(cfg)
+    cfg = link.cfg
     s, ui, f = cfg.sim.samples_per_ui, cfg.ui_s, link.f_hz
     dt = ui / s
     q = cfg.sim.noise_samples_per_ui
@@ -567,14 +576,24 @@ def search_ctle_txffe(
                     noise_acf=dist.acf() if terms else None, signal_power=sx2,
                 )  # fmt: skip
                 if best_here is None or sol.snr_db > best_here[0].snr_db:
-                    best_here = (sol, dist, c, row0 - first, t - peak_row * s)
-            sol, dist, c, m, phase = best_here
+                    best_here = (sol, dist, c, row0 - first, t - peak_row * s, t)
+            sol, dist, c, m, phase, t = best_here
             cand = SearchCandidate(g1, g2, taps, cursor, sol.snr_db, phase)
-            table.append((cand, (c, m, sol.ffe_taps, dist)))
+            table.append((cand, (c, m, sol.ffe_taps, dist, t)))
 
     order = sorted(range(len(table)), key=lambda i: -table[i][0].fom_db)
-    best, (c, m, w, dist) = table[order[0]]
+    best, (c, m, w, dist, t) = table[order[0]]
     solution = evaluate_ffe_dfe(c, w, n_pre, n_dfe, dist, phase=m, signal_power=sx2)
+    # the winner's equalised pulse (Tx FFE, CTLE, Rx FFE), to place the design instant on it
+    fb = cfg.f_baud_hz
+    h_rx = front * filters.ctle_93a(f, best.g_dc_db, best.g_dc2_db, fb / 2.5, fb / 2.5, fb, fb / 80)
+    eq_pulse = np.fft.irfft(
+        common_tx * link.channel.s21 * h_rx
+        * filters.t_spaced_fir(f, best.tx_taps, best.tx_cursor, ui)
+        * filters.t_spaced_fir(f, w, n_pre, ui)
+    )  # fmt: skip
+    n_t = eq_pulse.size
+    offset = (t - int(np.argmax(np.abs(eq_pulse))) + n_t // 2) % n_t - n_t // 2
     margin = best.fom_db - table[order[1]][0].fom_db if len(order) > 1 else float("inf")
     elapsed = time.perf_counter() - t0
     pre_txt = ", ".join(f"{x:+.3g}" for x in best.tx_taps[: best.tx_cursor]) or "none"
@@ -596,4 +615,5 @@ def search_ctle_txffe(
         why=why,
         elapsed_s=elapsed,
         candidates_per_s=len(table) / elapsed,
+        sampling_offset_ui=offset / s,
     )

@@ -85,8 +85,10 @@ def t_spaced_fir(f_hz, taps, cursor: int, ui_s: float):
     """
     f = np.asarray(f_hz, dtype=float)
     taps = np.asarray(taps, dtype=float)
-    delays = (np.arange(taps.size) - cursor) * ui_s
-    return np.exp(-2j * np.pi * np.outer(f, delays)) @ taps
+    # Horner in z = exp(−j2πfT) (|z| = 1, so stable): one complex exp for any number of taps
+    z = np.exp(-2j * np.pi * f * ui_s)
+    h = np.polyval(taps[::-1], z)
+    return h / z**cursor if cursor else h
 
 
 def apply_t_spaced_fir(x, taps, cursor: int, step: int = 1, circular: bool = False):

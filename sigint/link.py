@@ -104,7 +104,9 @@ class Link:
         if cfg.rx.ffe_in_dsp:  # sample where the equalised pulse peaks, as a folded FFE would
             ffe = filters.t_spaced_fir(f, cfg.rx.ffe_taps, cfg.rx.ffe_cursor, ui)
             sampling_reference = h_pulse * ffe
-        self.pulse: PulseResponse = pulse_from_transfer(h_pulse, s, ui, sampling_reference)
+        self.pulse: PulseResponse = pulse_from_transfer(
+            h_pulse, s, ui, sampling_reference, round(cfg.rx.sampling_offset_ui * s)
+        )
         #: The chain's impulse response (no hold) on the pulse's window: what an edge
         #: displaced by one sample adds per volt of step (the Tx jitter stream's response).
         self.edge_response = np.fft.irfft(h_edge)[

@@ -94,6 +94,7 @@ def pulse_from_transfer(
     samples_per_ui: int,
     ui_s: float,
     sampling_reference_f: np.ndarray | None = None,
+    offset_samples: int = 0,
 ) -> PulseResponse:
     """Cut the periodic response ``irfft(h_f)`` to the span of the pulse around its peak.
 
@@ -107,18 +108,21 @@ def pulse_from_transfer(
     sampling_reference_f : complex ndarray, optional
         The response whose peak sets the sampling instant (default ``h_f`` itself): when the
         receiver equalises in its DSP, the instant is the *equalised* pulse's peak.
+    offset_samples : int
+        The sampling instant's offset from that peak, samples.
 
     Notes
     -----
-    The sampling instant is the pulse peak (clock recovery comes later); rows of the
-    polyphase table are centred on it.
+    The sampling instant is the pulse peak plus ``offset_samples`` (clock recovery comes
+    later); rows of the polyphase table are centred on it.
     """
     s = samples_per_ui
     p = np.fft.irfft(h_f)
     n = p.size
     reference = p if sampling_reference_f is None else np.fft.irfft(sampling_reference_f)
-    peak = int(np.argmax(np.abs(reference)))
-    above = np.flatnonzero(np.abs(p) >= PULSE_THRESHOLD * abs(p[peak]))
+    top = int(np.argmax(np.abs(reference)))
+    above = np.flatnonzero(np.abs(p) >= PULSE_THRESHOLD * abs(p[top]))
+    peak = (top + int(offset_samples)) % n  # the sampling instant
     # The grid is long enough that the significant samples form one run around the peak on
     # the circle of the periodic response; a zero-phase block (the Gaussian edge) over a short
     # channel puts its start before t = 0, i.e. at the end of the array. Measure the run by

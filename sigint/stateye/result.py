@@ -205,12 +205,10 @@ class StatEye:
         for n, st in enumerate(states):
             for e, p in ((-1, p_down[n]), (1, p_up[n]), (0, 1.0 - p_down[n] - p_up[n])):
                 trans[n, index[(e, *st[:-1])]] += p
-        # stationary distribution: left eigenvector of the transition matrix
-        a = trans.T - np.eye(len(states))
-        a[-1] = 1.0
-        rhs = np.zeros(len(states))
-        rhs[-1] = 1.0
-        pi = np.linalg.solve(a, rhs)
+        # fewest errors first: the reduction then starts from the state the chain sits in
+        order = np.argsort([sum(e != 0 for e in st) for st in states], kind="stable")
+        pi = np.empty(len(states))
+        pi[order] = _stationary(trans[np.ix_(order, order)])
         p_err = p_down + p_up
         ser = float(pi @ p_err)
         after_error = np.array([st[0] != 0 for st in states])
@@ -339,3 +337,29 @@ def _log_interp(pos, table):
     log so that tails stay exact between bins; 0 where the table is 0."""
     log_p = np.interp(pos, np.arange(table.size), np.log(np.maximum(table, _TINY)))
     return np.where(log_p <= np.log(_TINY) * 0.999, 0.0, np.exp(log_p))
+
+
+def _stationary(trans: np.ndarray) -> np.ndarray:
+    """Stationary distribution of a Markov chain (rows of ``trans`` sum to 1).
+
+    Grassmann-Taksar-Heyman state reduction: only sums and products of non-negative
+    off-diagonal entries, so states visited with probability 1e-30 (errors of a good link)
+    come out to full relative precision, where a linear solve of (Pᵀ − I)π = 0 leaves them
+    at the rounding error of the error-free state (~1e-16, any sign). State 0 should be the
+    most visited one; a state that cannot return to the states before it is never reached
+    from them (probability 0).
+    """
+    p = np.array(trans, dtype=float)
+    n = p.shape[0]
+    for k in range(n - 1, 0, -1):
+        out = p[k, :k].sum()  # leaving state k towards the states kept
+        if out <= 0:
+            p[:k, k] = 0.0
+            continue
+        p[:k, k] /= out
+        p[:k, :k] += np.outer(p[:k, k], p[k, :k])
+    pi = np.zeros(n)
+    pi[0] = 1.0
+    for k in range(1, n):
+        pi[k] = pi[:k] @ p[:k, k]
+    return pi / pi.sum()

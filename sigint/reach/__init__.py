@@ -1,0 +1,28 @@
+"""Reach: how far copper goes per modulation, rate, host and equaliser (``sigint reach``).
+
+- :mod:`.spec` — the question (:class:`ReachSpec`: cable, host, equaliser, criterion);
+- :mod:`.hosts` — the fixed host parts (PCB + today's package, cabled + next-gen, CPO-adjacent);
+- :mod:`.evaluate` — one length: equaliser search, statistical eye, BER/SER/FLR;
+- :mod:`.solve` — the longest closing length, bracketed and bisected to 1 cm.
+"""
+
+from .evaluate import ReachPoint, evaluate_length, search_eq
+from .hosts import HOSTS, HostPreset, host_preset
+from .solve import ReachResult, solve_reach
+from .spec import CableSpec, Criterion, EqSpec, ReachSpec, link_config
+
+__all__ = [
+    "HOSTS",
+    "CableSpec",
+    "Criterion",
+    "EqSpec",
+    "HostPreset",
+    "ReachPoint",
+    "ReachResult",
+    "ReachSpec",
+    "evaluate_length",
+    "host_preset",
+    "link_config",
+    "search_eq",
+    "solve_reach",
+]

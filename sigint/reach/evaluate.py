@@ -1,0 +1,190 @@
+"""One length of a reach study: equalise the link, then judge it on the statistical engine.
+
+At each length the equaliser is searched (or held, :class:`~.spec.EqSpec`): the 93A-22 CTLE
+coarse to fine over g_DC (every other grid value, then the neighbours of the best), every
+g_DC2 and Tx FFE candidate, each scored by the MMSE Rx FFE + DFE's post-EQ SNR
+(:func:`sigint.eqopt.search_ctle_txffe`). The winner's link is built and its statistical eye
+(:func:`sigint.stateye.statistical_eye`, at its best sampling phase) gives SER and BER, with
+DFE error propagation when asked, and from the SER and its bursts the KP4 frame loss ratio
+(:mod:`sigint.fec`). The ``"bound"`` criterion skips the equaliser: the infinite-length
+MMSE-DFE (Salz) SNR of the unequalised link (CTLE at 0 dB) gives the SER a PAM-M slicer would
+have at that SNR in Gaussian noise (REFERENCE §8.1-8.2).
+
+The figure a solve brackets is ``log10(metric / target)`` (<= 0: the link closes), smooth in
+length because loss in dB is linear in it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..bounds import disturbance_from_link, salz_mmse_dfe_snr_db
+from ..eqopt import search_ctle_txffe
+from ..fec import KP4, BurstModel, burst_codeword_error_ratio, frame_loss_ratio
+from ..link import Link
+from ..stateye import statistical_eye
+from ..theory import ser_pam
+from .spec import ReachSpec, link_config
+
+#: Floor of every error ratio (log10 of 0 is not a margin).
+MIN_ERROR_RATIO = 1e-300
+
+
+@dataclass(frozen=True)
+class ReachPoint:
+    """The link at one cable length.
+
+    Attributes
+    ----------
+    length_m : float
+    metric : float
+        The criterion's error ratio (BER, SER, FLR, or the bound's SER).
+    log_margin : float
+        log10(target / metric): > 0 the link closes, by that many decades.
+    ser, ber : float
+        Pre-FEC symbol and bit error ratios (with DFE error propagation when the criterion
+        asks), NaN for the bound.
+    snr_db : float
+        The equaliser's post-EQ SNR (FOM), or the Salz SNR for the bound.
+    eq : dict
+        The equaliser used (CTLE gains, Tx FFE, Rx FFE).
+    il_nyquist_db : float
+        Insertion loss of the whole channel at f_baud/2.
+    """
+
+    length_m: float
+    metric: float
+    log_margin: float
+    ser: float
+    ber: float
+    snr_db: float
+    eq: dict = field(repr=False)
+    il_nyquist_db: float = float("nan")
+
+    @property
+    def exponent_margin(self) -> float:
+        """log10(ln metric / ln target): about the SNR margin in dB over 10 for Gaussian
+        tails (an error ratio ~exp(−k·SNR)); > 0 the link closes. Linear in length to a good
+        approximation, so the solve interpolates it."""
+        target = self.metric * 10**self.log_margin
+        return math.log10(math.log(self.metric) / math.log(target))
+
+    @property
+    def passed(self) -> bool:
+        """Whether the link closes."""
+        return self.log_margin >= 0
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return {
+            "length_m": self.length_m, "metric": self.metric, "log_margin": self.log_margin,
+            "passed": self.passed, "ser": self.ser, "ber": self.ber, "snr_db": self.snr_db,
+            "il_nyquist_db": self.il_nyquist_db,
+            "eq": {k: list(v) if isinstance(v, tuple | list) else v for k, v in self.eq.items()},
+        }  # fmt: skip
+
+
+def search_eq(spec: ReachSpec, length_m: float, near=()) -> tuple[dict, float]:
+    """The equaliser at ``length_m`` and its post-EQ SNR (dB); see the module docstring.
+
+    ``near`` (the equalisers found at nearby lengths: the ends of the solve's bracket)
+    narrows the search to their neighbours in every grid (one step either way).
+    """
+    e = spec.eq
+    cfg = Link(link_config(spec, length_m))  # one channel build for every CTLE setting
+    grid = {"g_dc2_db": e.g_dc2_db, "tx_pre": e.tx_pre, "tx_post": e.tx_post,
+            "rx_ffe": (e.rx_ffe_pre, e.rx_ffe_post), "n_dfe": e.dfe_taps}  # fmt: skip
+    if e.mode == "fixed":
+        grid.update(g_dc2_db=e.g_dc2_db[:1], tx_pre=e.tx_pre[:1], tx_post=e.tx_post[:1])
+        res = search_ctle_txffe(cfg, g_dc_db=e.g_dc_db[:1], **grid)
+    elif near:
+        pre = [q["tx_taps"][q["tx_cursor"] - 1] if q["tx_cursor"] else 0.0 for q in near]
+        post = [q["tx_taps"][q["tx_cursor"] + 1] if len(q["tx_taps"]) > q["tx_cursor"] + 1
+                else 0.0 for q in near]  # fmt: skip
+        grid.update(
+            g_dc2_db=_neighbours(e.g_dc2_db, [q["g_dc2_db"] for q in near]),
+            tx_pre=_neighbours(e.tx_pre, pre),
+            tx_post=_neighbours(e.tx_post, post),
+        )
+        g_dc = _neighbours(e.g_dc_db, [q["g_dc_db"] for q in near])
+        res = search_ctle_txffe(cfg, g_dc_db=g_dc, **grid)
+    else:
+        coarse = e.g_dc_db[::2] if len(e.g_dc_db) > 3 else e.g_dc_db
+        res = search_ctle_txffe(cfg, g_dc_db=coarse, **grid)
+        i = e.g_dc_db.index(res.best.g_dc_db)
+        fine = [g for g in e.g_dc_db[max(i - 1, 0) : i + 2] if g not in coarse]
+        if fine:
+            more = search_ctle_txffe(cfg, g_dc_db=tuple(fine), **grid)
+            res = more if more.best.fom_db > res.best.fom_db else res
+    b, s = res.best, res.solution
+    eq = {"g_dc_db": b.g_dc_db, "g_dc2_db": b.g_dc2_db, "tx_taps": tuple(b.tx_taps),
+          "tx_cursor": b.tx_cursor, "rx_ffe_taps": tuple(float(x) for x in s.ffe_taps),
+          "rx_ffe_cursor": int(s.ffe_cursor),
+          "sampling_offset_ui": float(res.sampling_offset_ui)}  # fmt: skip
+    return eq, float(b.fom_db)
+
+
+def _neighbours(values: tuple, found) -> tuple:
+    """The grid values nearest each of ``found`` and the ones either side of them."""
+    keep = set()
+    for v in found:
+        i = int(np.argmin(np.abs(np.asarray(values) - v)))
+        keep.update(range(max(i - 1, 0), min(i + 2, len(values))))
+    return tuple(values[i] for i in sorted(keep))
+
+
+def evaluate_length(spec: ReachSpec, length_m: float, near=()) -> ReachPoint:
+    """The link of ``spec`` at ``length_m`` of cable, judged by its criterion (``near``: see
+    :func:`search_eq`)."""
+    crit = spec.criterion
+    if crit.kind == "bound":
+        cfg = link_config(spec, length_m)
+        link = Link(cfg)
+        snr = salz_mmse_dfe_snr_db(
+            link.pulse, signal_power=float(np.mean(link.levels_v**2)),
+            dist=disturbance_from_link(link),
+        )  # fmt: skip
+        ser = float(ser_pam(spec.levels, snr))
+        return _point(spec, length_m, ser, ser, float("nan"), snr, {}, link)
+    eq, snr = search_eq(spec, length_m, near)
+    link = Link(link_config(spec, length_m, eq))
+    eye = statistical_eye(link)
+    phase = min(range(spec.samples_per_ui), key=eye.ser)  # the best sampling phase
+    ser, ber = eye.ser(phase), eye.ber(phase)
+    burst = BurstModel(  # independent errors: the next is wrong with probability SER
+        p_continue=min(ser, 0.999),
+        precoded=crit.precoding,
+        bits_per_line_symbol=eye.bits_per_symbol,
+    )
+    if crit.error_propagation and spec.eq.dfe_taps:
+        prop = eye.error_propagation(phase=phase)
+        ser, ber = prop.ser, prop.ber
+        burst = BurstModel(
+            p_continue=min(prop.p_error_after_error, 0.999),
+            precoded=crit.precoding,
+            bits_per_line_symbol=eye.bits_per_symbol,
+        )
+    metric = {"ber": ber, "ser": ser}.get(crit.kind)
+    if metric is None:  # flr
+        cer = burst_codeword_error_ratio(KP4, min(ser, 0.5), burst, interleave=2)
+        metric = float(frame_loss_ratio(KP4, cer, interleave=2))
+    return _point(spec, length_m, metric, ser, ber, snr, eq, link)
+
+
+def _point(spec, length_m, metric, ser, ber, snr, eq, link) -> ReachPoint:
+    metric = max(float(metric), MIN_ERROR_RATIO)
+    f_n = spec.f_baud_hz / 2
+    il = -20 * np.log10(np.abs(np.interp(f_n, link.f_hz, np.abs(link.channel.s21))))
+    return ReachPoint(
+        length_m=float(length_m),
+        metric=metric,
+        log_margin=math.log10(spec.criterion.target) - math.log10(metric),
+        ser=float(ser),
+        ber=float(ber),
+        snr_db=float(snr),
+        eq=eq,
+        il_nyquist_db=float(il),
+    )
