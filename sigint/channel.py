@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,7 @@ def segment_network(segment, f_hz, z_ref_ohm: float, position: str, notes=None) 
             f_hz,
             enforce_passivity=segment.enforce_passivity,
             enforce_causality=segment.enforce_causality,
+            scale=segment.scale,
         )
         if notes is not None:
             notes.append(info)
@@ -158,11 +160,13 @@ class TouchstoneInfo:
     port_map_reason: str
     hygiene: HygieneReport
     port_map_spec: str | None = None  # "in+,in-:out+,out-" (None for a 2-port file)
+    scaled: str = ""  # how the file was scaled in length ("" when it was not)
 
     def lines(self) -> list[str]:
         """Printable lines."""
         return [
             f"{self.path}: {self.n_ports}-port, port map {self.port_map} ({self.port_map_reason})",
+            *([self.scaled] if self.scaled else []),
             *self.hygiene.lines(),
         ]
 
@@ -174,6 +178,7 @@ class TouchstoneInfo:
             "port_map": self.port_map,
             "port_map_reason": self.port_map_reason,
             "hygiene": self.hygiene.to_dict(),
+            "scaled": self.scaled,
         }
 
 
@@ -212,16 +217,35 @@ def _spec(port_map: PortMap) -> str:
 
 
 def touchstone_block(
-    path, ports, f_hz, enforce_passivity: bool = False, enforce_causality: bool = False
+    path,
+    ports,
+    f_hz,
+    enforce_passivity: bool = False,
+    enforce_causality: bool = False,
+    scale: float | None = None,
 ) -> tuple[Network, TouchstoneInfo]:
     """A Touchstone file as a differential block on the simulation grid ``f_hz``.
 
     Reads the file (once per modification), maps its ports (given, or detected for 4-port
-    files), converts to SDD, then extrapolates DC, extends the band, resamples and checks
-    passivity, causality and reciprocity (:func:`sigint.channels.hygiene.prepare`), enforcing
-    only what is asked. The returned info says what was done.
+    files), converts to SDD, scales it in length when ``scale`` is given (a uniform cable:
+    :func:`sigint.channels.scale.scale_line`, its asymmetry warning kept as a note), then
+    extrapolates DC, extends the band, resamples and checks passivity, causality and
+    reciprocity (:func:`sigint.channels.hygiene.prepare`), enforcing only what is asked. The
+    returned info says what was done.
     """
     diff, info = read_differential(path, ports)
+    scaled = ""
+    if scale is not None:
+        from .channels.scale import line_asymmetry, scale_line
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # stated in the note instead
+            diff = scale_line(diff, scale)
+        asym = line_asymmetry(read_differential(path, ports)[0])
+        scaled = (
+            f"scaled in length x{scale:.4g} as a uniform line (asymmetry |A-D|/|A| "
+            f"{asym:.1%}: fixture ends scale with the cable)"
+        )
     block, report = prepare(
         diff,
         f_hz,
@@ -229,7 +253,13 @@ def touchstone_block(
         enforce_causality=enforce_causality,
     )
     info = TouchstoneInfo(
-        info.path, info.n_ports, info.port_map, info.port_map_reason, report, info.port_map_spec
+        info.path,
+        info.n_ports,
+        info.port_map,
+        info.port_map_reason,
+        report,
+        info.port_map_spec,
+        scaled,
     )
     return block, info
 

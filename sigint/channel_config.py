@@ -85,6 +85,10 @@ class TouchstoneSegment:
         Port map ``"in+,in-:out+,out-"`` for single-ended files; None auto-detects (4-port).
     enforce_passivity, enforce_causality : bool
         Apply the corrections (always reported, applied only when asked).
+    file_length_m, length_m : float or None
+        Set both to take the file as a uniform cable ``file_length_m`` long and use it
+        ``length_m`` long (its propagation constant scaled, the characteristic impedance
+        kept: :func:`sigint.channels.scale.scale_line`; loss in dB scales with length).
     """
 
     KIND: ClassVar[str] = "touchstone"
@@ -92,10 +96,36 @@ class TouchstoneSegment:
     ports: str | None = None
     enforce_passivity: bool = False
     enforce_causality: bool = False
+    file_length_m: float | None = None
+    length_m: float | None = None
 
     def __post_init__(self):
         _check(bool(self.path), "path", self.path, "the path of a Touchstone file")
         _check(_port_map_ok(self.ports), "ports", self.ports, _PORTS_EXPECTED)
+        _check(
+            (self.file_length_m is None) == (self.length_m is None),
+            "length_m",
+            self.length_m,
+            "set together with file_length_m (the file's own length), or neither",
+        )
+        if self.file_length_m is not None:
+            _check(
+                _finite(self.file_length_m) and self.file_length_m > 0,
+                "file_length_m",
+                self.file_length_m,
+                "the measured cable's length in m, > 0",
+            )
+            _check(
+                _finite(self.length_m) and 0 <= self.length_m <= 100,
+                "length_m",
+                self.length_m,
+                "a length from 0 to 100 m",
+            )
+
+    @property
+    def scale(self) -> float | None:
+        """``length_m / file_length_m``, or None when the file is used as it is."""
+        return None if self.length_m is None else self.length_m / self.file_length_m
 
 
 @dataclass(frozen=True)

@@ -231,3 +231,53 @@ def save_com_plot(result, path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_reach(table, axes=None):
+    """Margin against cable length for every row of a reach table, the reach marked.
+
+    One panel per rate class; one curve per modulation and cable (the lengths each solve
+    evaluated), margin = log10(target / metric) in decades (> 0: the link closes), with a dot
+    at each reach. Returns the axes.
+    """
+    plt = _pyplot()
+    rates = list(dict.fromkeys(s.rate for s in table.specs))
+    if axes is None:
+        _, axes = plt.subplots(
+            1, len(rates), figsize=(4.6 * len(rates), 3.8), squeeze=False, layout="constrained"
+        )
+        axes = axes[0]
+    colours = {"PAM2": "C3", "PAM4": "C0", "PAM6": "C1", "PAM8": "C2"}
+    styles = ["-", "--", ":", "-."]
+    cables = list(dict.fromkeys(s.cable.label for s in table.specs))
+    for ax, rate in zip(axes, rates, strict=False):
+        for spec, row in zip(table.specs, table.rows, strict=True):
+            if spec.rate != rate:
+                continue
+            x = np.asarray(row["lengths_m"], dtype=float)
+            y = np.clip(np.asarray(row["log_margins"], dtype=float), -6, 12)
+            colour = colours.get(spec.modulation, "k")
+            style = styles[cables.index(spec.cable.label) % len(styles)]
+            ax.plot(x, y, style, marker=".", ms=3, lw=1, color=colour,
+                    label=f"{spec.modulation} {spec.cable.label}")  # fmt: skip
+            if row["reach_m"] > 0:
+                ax.plot([row["reach_m"]], [0.0], "o", color=colour, ms=6)
+        ax.axhline(0.0, color="k", lw=0.8)
+        ax.set_title(f"{rate} ({table.specs[0].host} host)")
+        ax.set_xlabel("cable length (m)")
+        ax.set_ylabel("margin (decades of error ratio)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6)
+    return axes
+
+
+def save_reach_plot(table, path) -> Path:
+    """Write :func:`plot_reach` to ``path`` (.png or .svg)."""
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    axes = plot_reach(table)
+    fig = axes[0].figure
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -137,8 +137,21 @@ def _neighbours(values: tuple, found) -> tuple:
 
 
 def evaluate_length(spec: ReachSpec, length_m: float, near=()) -> ReachPoint:
-    """The link of ``spec`` at ``length_m`` of cable, judged by its criterion (``near``: see
-    :func:`search_eq`)."""
+    """The link of ``spec`` at ``length_m`` of cable, judged by its criterion.
+
+    With ``near`` (see :func:`search_eq`) the equaliser is first searched near those found
+    at nearby lengths. A local optimum can only understate the margin, so a pass stands; a
+    fail is judged again with the full search (the equaliser landscape has more than one
+    basin: a strong CTLE, or none and a Tx pre-cursor), and the better of the two is kept.
+    """
+    point = _evaluate(spec, length_m, near)
+    if near and not point.passed:
+        full = _evaluate(spec, length_m, ())
+        point = full if full.log_margin > point.log_margin else point
+    return point
+
+
+def _evaluate(spec: ReachSpec, length_m: float, near) -> ReachPoint:
     crit = spec.criterion
     if crit.kind == "bound":
         cfg = link_config(spec, length_m)

@@ -15,6 +15,7 @@ mirrors the Tx side. The presets are the three host classes the 448G discussion 
   of 32 AWG flyover twinax
   (REFERENCE §4.1: 0.45 dB/in at 106 GHz sits between 30 and 32 AWG) and the high-density
   "next-gen" connector (3-dB bandwidth > 120 GHz);
+- ``"none"`` — the cable alone (closed-form checks, cable-only studies);
 - ``"cpo-adjacent"`` — the shortest electrical host: the next-generation package, 1 cm of
   stripline and the next-gen connector (the copper that remains when the optics sit beside
   the package).
@@ -80,6 +81,11 @@ HOSTS: dict[str, HostPreset] = {
             ),
             "cabled (flyover) host + next-generation package: 448G next-gen package, 1 cm "
             "breakout, 0.15 m 32 AWG flyover, next-gen connector",
+        ),
+        HostPreset(
+            "none",
+            (),
+            "no host: the cable alone between the Tx and Rx (theory checks and cable-only studies)",
         ),
         HostPreset(
             "cpo-adjacent",

@@ -42,12 +42,15 @@ class CableSpec:
         Touchstone file (``kind = "touchstone"``).
     ref_length_m : float
         The file's physical length.
+    ports : str or None
+        Port map of a 4-port file (``"1,3:2,4"``); None detects it.
     """
 
     kind: CableKind = "twinax"
     awg: int = 26
     path: str = ""
     ref_length_m: float = 1.0
+    ports: str | None = None
 
     def __post_init__(self):
         _check(self.kind in ("twinax", "stripline", "touchstone"), "kind", self.kind,
@@ -64,7 +67,9 @@ class CableSpec:
             return TwinaxSegment(length_m, self.awg)
         if self.kind == "stripline":
             return StriplineSegment(length_m)
-        return TouchstoneSegment(self.path)  # scaled by :func:`link_config`
+        return TouchstoneSegment(
+            self.path, self.ports, file_length_m=self.ref_length_m, length_m=length_m
+        )
 
     @property
     def label(self) -> str:
@@ -240,8 +245,6 @@ def link_config(spec: ReachSpec, length_m: float, eq: dict | None = None) -> Lin
     host = host_preset(spec.host)
     cable = spec.cable.segment(length_m)
     segments = [*host.tx_side, cable, *host.rx_side]
-    if spec.cable.kind == "touchstone":
-        segments[len(host.tx_side)] = dataclasses.replace(cable)
     if eq is None:
         pre, post = spec.eq.tx_pre[0], spec.eq.tx_post[0]
         eq = {"g_dc_db": spec.eq.g_dc_db[0], "g_dc2_db": spec.eq.g_dc2_db[0],
