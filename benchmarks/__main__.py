@@ -1,19 +1,20 @@
-"""``python -m benchmarks [timedomain|channel|stateye|com] [options]``: speed figures, printed and
-as JSON.
+"""``python -m benchmarks [timedomain|channel|stateye|com|reach] [options]``: speed figures,
+printed and as JSON.
 
 With no suite name all run (the time-domain engine cold and warm on one core, the Touchstone
-load-to-pulse path, the statistical engine, then COM).
+load-to-pulse path, the statistical engine, COM, then the reach table).
 """
 
 import sys
 
-from . import bench_channel, bench_com, bench_stateye, bench_timedomain
+from . import bench_channel, bench_com, bench_reach, bench_stateye, bench_timedomain
 
 SUITES = {
     "timedomain": bench_timedomain.main,
     "channel": bench_channel.main,
     "stateye": bench_stateye.main,
     "com": bench_com.main,
+    "reach": bench_reach.main,
 }
 
 if __name__ == "__main__":
@@ -24,4 +25,5 @@ if __name__ == "__main__":
     code = bench_timedomain.main(args)
     code = code or bench_channel.main(smoke)
     code = code or bench_stateye.main(smoke)
-    sys.exit(code or bench_com.main(smoke))
+    code = code or bench_com.main(smoke)
+    sys.exit(code or bench_reach.main(smoke))
