@@ -446,6 +446,47 @@ def _significant_rows(table: np.ndarray, threshold: float = 1e-5) -> tuple[int, 
     return peak, int(off.min()), int(off.max())
 
 
+class _CtleBasis:
+    """Responses through the 93A-22 CTLE for every (g_DC, g_DC2) from four inverse FFTs.
+
+    H = (g₁ + jf/f_z)(g₂ + jf/f_LF) · S(f), S holding the poles and the rest of the Rx (the
+    802.3ck frequencies: f_z = f_p1 = f_b/2.5, f_p2 = f_b, f_LF = f_b/80, as
+    :func:`sigint.filters.ctle_93a`), is bilinear in the linear gains g₁ = 10^(g_DC/20) and
+    g₂ = 10^(g_DC2/20); so is |H|² in g₁², g₂² (the zeros' terms jf/f are imaginary). A
+    response is then g₁g₂·r₀ + g₁·r₁ + g₂·r₂ + r₃ with r_i the inverse FFTs of x·S·{1, jf/f_LF,
+    jf/f_z, (jf/f_z)(jf/f_LF)}: one FFT per candidate CTLE becomes four per search.
+    """
+
+    def __init__(self, f_hz, f_baud_hz: float, rest):
+        f = np.asarray(f_hz, dtype=float)
+        fb = f_baud_hz
+        self.a = 1j * f / (fb / 2.5)  # first stage's zero term
+        self.b = 1j * f / (fb / 80)  # second stage's
+        self.shape = rest / ((1.0 + 1j * f / (fb / 2.5)) * (1.0 + 1j * f / fb) * (1.0 + self.b))
+
+    def responses(self, x) -> tuple:
+        """The four time responses of ``x`` through the CTLE's basis."""
+        y = x * self.shape
+        return tuple(np.fft.irfft(v) for v in (y, y * self.b, y * self.a, y * self.a * self.b))
+
+    def noise_acfs(self, band, dt_s: float, samples_per_ui: int, n0: float) -> tuple:
+        """:func:`noise_acf_from_transfer`'s basis in (g₁², g₂²)."""
+        w = np.abs(self.shape * band) ** 2
+        u, v = np.abs(self.a) ** 2, np.abs(self.b) ** 2
+        return tuple(
+            noise_acf_from_transfer(np.sqrt(w * k), dt_s, samples_per_ui, n0)
+            for k in (1.0, v, u, u * v)
+        )
+
+    @staticmethod
+    def combine(basis, g_dc_db: float, g_dc2_db: float, power: int = 1):
+        """The response at one CTLE setting (``power=2``: a basis in the squared gains)."""
+        g1 = 10.0 ** (power * g_dc_db / 20.0)
+        g2 = 10.0 ** (power * g_dc2_db / 20.0)
+        r0, r1, r2, r3 = basis
+        return g1 * g2 * r0 + g1 * r1 + g2 * r2 + r3
+
+
 def search_ctle_txffe(
     cfg,
     g_dc_db=(-14.0,),
@@ -525,17 +566,18 @@ def search_ctle_txffe(
     def shifted(table, taps, cursor):
         return filters.apply_t_spaced_fir(table, taps, cursor, circular=True)
 
+    ctle = _CtleBasis(f, cfg.f_baud_hz, front)
+    pulse_basis = ctle.responses(common_tx * link.channel.s21)
+    noise_basis = ctle.noise_acfs(band, dt, s, n0) if n0 > 0 else None
+    agg_bases = [(a, ctle.responses(common_tx * coupling), power) for a, coupling, power in aggs]
     table = []
     for g1, g2 in product(g_dc_db, g_dc2_db):
-        fb = cfg.f_baud_hz
-        h_rx = front * filters.ctle_93a(f, g1, g2, fb / 2.5, fb / 2.5, fb, fb / 80)
-        base = np.fft.irfft(common_tx * link.channel.s21 * h_rx).reshape(-1, s)
+        base = ctle.combine(pulse_basis, g1, g2).reshape(-1, s)
         n_ui = base.shape[0]
         _, lo, hi = _significant_rows(base)
-        acf_n = noise_acf_from_transfer(h_rx * band, dt, s, n0) if n0 > 0 else None
+        acf_n = None if noise_basis is None else ctle.combine(noise_basis, g1, g2, power=2)
         agg_base = [
-            (a, np.fft.irfft(common_tx * coupling * h_rx).reshape(-1, s), power)
-            for a, coupling, power in aggs
+            (a, ctle.combine(b, g1, g2).reshape(-1, s), power) for a, b, power in agg_bases
         ]
         for taps, cursor in tx_sets:
             vt = shifted(base, taps, cursor)
