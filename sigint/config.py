@@ -425,10 +425,10 @@ class RxConfig:
             "'slicer' with a CDR (MLSE after the CDR is not supported yet)",
         )
         _check(
-            _finite(self.sampling_offset_ui) and -1 <= self.sampling_offset_ui <= 1,
+            _finite(self.sampling_offset_ui) and -16 <= self.sampling_offset_ui <= 16,
             "sampling_offset_ui",
             self.sampling_offset_ui,
-            "an offset from the pulse peak from -1 to 1 UI",
+            "an offset from the pulse peak from -16 to 16 UI",
         )
         _check(
             _finite(self.sampling_rj_rms_ui) and 0 <= self.sampling_rj_rms_ui <= 0.1,

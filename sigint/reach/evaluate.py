@@ -7,8 +7,8 @@ g_DC2 and Tx FFE candidate, each scored by the MMSE Rx FFE + DFE's post-EQ SNR
 (:func:`sigint.stateye.statistical_eye`, at its best sampling phase) gives SER and BER, with
 DFE error propagation when asked, and from the SER and its bursts the KP4 frame loss ratio
 (:mod:`sigint.fec`). The ``"bound"`` criterion skips the equaliser: the infinite-length
-MMSE-DFE (Salz) SNR of the unequalised link (CTLE at 0 dB) gives the SER a PAM-M slicer would
-have at that SNR in Gaussian noise (REFERENCE §8.1-8.2).
+MMSE-DFE (Salz) SNR of the unequalised link (CTLE at 0 dB, no FFE; the best sampling phase)
+gives the SER a PAM-M slicer would have at that SNR in Gaussian noise (REFERENCE §8.1-8.2).
 
 The figure a solve brackets is ``log10(metric / target)`` (<= 0: the link closes), smooth in
 length because loss in dB is linear in it.
@@ -28,6 +28,11 @@ from ..link import Link
 from ..stateye import statistical_eye
 from ..theory import ser_pam
 from .spec import ReachSpec, link_config
+
+#: The "bound" criterion's link: no CTLE (0 dB, 0 dB), no Tx or Rx FFE; the infinite MMSE-DFE
+#: equalises it all.
+BARE_EQ = {"g_dc_db": 0.0, "g_dc2_db": 0.0, "tx_taps": (1.0,), "tx_cursor": 0,
+           "rx_ffe_taps": (), "rx_ffe_cursor": 0}  # fmt: skip
 
 #: Floor of every error ratio (log10 of 0 is not a margin).
 MIN_ERROR_RATIO = 1e-300
@@ -154,14 +159,16 @@ def evaluate_length(spec: ReachSpec, length_m: float, near=()) -> ReachPoint:
 def _evaluate(spec: ReachSpec, length_m: float, near) -> ReachPoint:
     crit = spec.criterion
     if crit.kind == "bound":
-        cfg = link_config(spec, length_m)
-        link = Link(cfg)
-        snr = salz_mmse_dfe_snr_db(
-            link.pulse, signal_power=float(np.mean(link.levels_v**2)),
-            dist=disturbance_from_link(link),
-        )  # fmt: skip
+        link = Link(link_config(spec, length_m, BARE_EQ))
+        power = float(np.mean(link.levels_v**2))
+        snr = max(  # the best sampling phase
+            salz_mmse_dfe_snr_db(
+                link.pulse, phase=ph, signal_power=power, dist=disturbance_from_link(link, ph)
+            )
+            for ph in range(spec.samples_per_ui)
+        )
         ser = float(ser_pam(spec.levels, snr))
-        return _point(spec, length_m, ser, ser, float("nan"), snr, {}, link)
+        return _point(spec, length_m, ser, ser, float("nan"), snr, dict(BARE_EQ), link)
     eq, snr = search_eq(spec, length_m, near)
     link = Link(link_config(spec, length_m, eq))
     eye = statistical_eye(link)

@@ -570,6 +570,11 @@ class SweepStore:
         self._n_main = n_main
         _remove_entries(self.journal, keys)
         self._n_journal = len(self._journal_keys())
+        if self._n_journal == 0:
+            try:  # an empty journal folder is clutter beside the file; a later add remakes it
+                self.journal.rmdir()
+            except OSError:
+                pass  # not empty (a writer's temp file) or already gone
         return len(keys)
 
     # ------------------------------------------------------------------ reading
