@@ -576,9 +576,7 @@ def search_ctle_txffe(
         n_ui = base.shape[0]
         _, lo, hi = _significant_rows(base)
         acf_n = None if noise_basis is None else ctle.combine(noise_basis, g1, g2, power=2)
-        agg_base = [
-            (a, ctle.combine(b, g1, g2).reshape(-1, s), power) for a, b, power in agg_bases
-        ]
+        agg_base = [(a, ctle.combine(b, g1, g2).reshape(-1, s), power) for a, b, power in agg_bases]
         for taps, cursor in tx_sets:
             vt = shifted(base, taps, cursor)
             peak_row, peak_col = divmod(int(np.argmax(np.abs(vt))), s)

@@ -40,6 +40,7 @@ def add_parser(sub) -> None:
     p.add_argument("--target", type=float, default=None, help="error ratio to meet")
     p.add_argument("--no-error-propagation", action="store_true")
     p.add_argument("--precoding", action="store_true", help="1/(1+D) precoding (FLR)")
+    p.add_argument("--inner-hamming", action="store_true", help="Hamming(128,120) inside KP4 (FLR)")
     p.add_argument("--max-length", type=float, default=10.0, help="longest cable, m")
     p.add_argument("--resolution", type=float, default=0.01, help="length resolution, m")
     p.add_argument(
@@ -87,7 +88,7 @@ def specs_from_args(args) -> list[ReachSpec]:
         raise ConfigError("--rx-ffe", args.rx_ffe, "'pre,post' tap counts, e.g. 4,11")
     pre, post = ffe
     crit = {"kind": args.criterion, "error_propagation": not args.no_error_propagation,
-            "precoding": args.precoding}  # fmt: skip
+            "precoding": args.precoding, "inner_hamming": args.inner_hamming}  # fmt: skip
     if args.target is not None:
         crit["target"] = args.target
     base = ReachSpec(

@@ -23,7 +23,13 @@ import numpy as np
 
 from ..bounds import disturbance_from_link, salz_mmse_dfe_snr_db
 from ..eqopt import search_ctle_txffe
-from ..fec import KP4, BurstModel, burst_codeword_error_ratio, frame_loss_ratio
+from ..fec import (
+    KP4,
+    BurstModel,
+    burst_codeword_error_ratio,
+    codeword_error_ratio_from_ber,
+    frame_loss_ratio,
+)
 from ..link import Link
 from ..stateye import statistical_eye
 from ..theory import ser_pam
@@ -188,7 +194,10 @@ def _evaluate(spec: ReachSpec, length_m: float, near) -> ReachPoint:
             bits_per_line_symbol=eye.bits_per_symbol,
         )
     metric = {"ber": ber, "ser": ser}.get(crit.kind)
-    if metric is None:  # flr
+    if metric is None and crit.inner_hamming:  # flr through Hamming(128,120), then KP4
+        cer = codeword_error_ratio_from_ber(KP4, min(ber, 0.5), inner_hamming=True)
+        metric = float(frame_loss_ratio(KP4, cer, interleave=2))
+    elif metric is None:  # flr
         cer = burst_codeword_error_ratio(KP4, min(ser, 0.5), burst, interleave=2)
         metric = float(frame_loss_ratio(KP4, cer, interleave=2))
     return _point(spec, length_m, metric, ser, ber, snr, eq, link)
