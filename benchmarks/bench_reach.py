@@ -1,7 +1,7 @@
 """Reach-table time: 3 modulations x 3 rates x 3 twinax gauges, EQ optimised at every length.
 
 Each question (:class:`sigint.reach.ReachSpec`: PAM4/6/8 x 112G/224G/448G x 26/28/30 AWG, the
-"pcb" host, pre-FEC BER 2.4e-4, CTLE + Tx FFE grid with a 15-tap MMSE Rx FFE and a 1-tap DFE
+"pcb" host, pre-FEC BER 2.4e-4, CTLE + Tx FFE grid with a 16-tap MMSE Rx FFE and a 1-tap DFE
 searched at every length) is solved to 1 cm on the statistical engine by
 :func:`sigint.reach.table.reach_table`, without the time-domain confirmation. Timed three ways
 on the same table, each from a fresh store, with warm Numba caches:

@@ -263,9 +263,10 @@ def plot_reach(table, axes=None):
             if row["reach_m"] > 0:
                 ax.plot([row["reach_m"]], [0.0], "o", color=colour, ms=6)
         ax.axhline(0.0, color="k", lw=0.8)
-        ax.set_title(f"{rate} ({table.specs[0].host} host)")
+        hosts = ", ".join(dict.fromkeys(s.host for s in table.specs if s.rate == rate))
+        ax.set_title(f"{rate} ({hosts} host)")
         ax.set_xlabel("cable length (m)")
-        ax.set_ylabel("margin (decades of error ratio)")
+        ax.set_ylabel("margin (decades of error ratio, clipped to -6..12)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=6)
     return axes

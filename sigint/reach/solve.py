@@ -177,8 +177,8 @@ def _refine(spec, at, good, bad, result):
                 ga = ga / 2 if side == -1 else ga
                 side = -1
     return result(good.length_m, good, bad, False,
-                  f"{spec.criterion.label} met at {good.length_m:.2f} m "
-                  f"({good.log_margin:.2f} decades), not at {bad.length_m:.2f} m")  # fmt: skip
+                  f"{spec.criterion.label} met at {good.length_m:.3f} m "
+                  f"({good.log_margin:.2f} decades), not at {bad.length_m:.3f} m")  # fmt: skip
 
 
 def _ripple_notes(points) -> tuple[str, ...]:

@@ -193,6 +193,9 @@ class ReachSpec:
         Rx input-referred noise, one-sided, V²/Hz (COM's η0).
     rj_rms_ui, dj_pp_ui : float
         Tx random and deterministic (dual-Dirac) jitter.
+    rx_bandwidth_hz : float or None
+        The Rx front end's 3-dB frequency (None: 0.75 x the baud rate, the link's default,
+        which gives a 212.5 GBd receiver 159 GHz).
     max_length_m : float
         Longest cable considered; a link that closes there reports ">= max".
     resolution_m : float
@@ -212,6 +215,7 @@ class ReachSpec:
     noise_density_v2_hz: float = 6e-18
     rj_rms_ui: float = 0.01
     dj_pp_ui: float = 0.0
+    rx_bandwidth_hz: float | None = None
     max_length_m: float = 10.0
     resolution_m: float = 0.01
     samples_per_ui: int = 16
@@ -270,6 +274,7 @@ def link_config(spec: ReachSpec, length_m: float, eq: dict | None = None) -> Lin
         ),
         channel=ChannelConfig(tuple(segments)),
         rx=RxConfig(
+            bandwidth_hz=spec.rx_bandwidth_hz,
             noise_density_v2_hz=spec.noise_density_v2_hz,
             ctle_g_dc_db=float(eq["g_dc_db"]),
             ctle_g_dc2_db=float(eq["g_dc2_db"]),
