@@ -237,8 +237,8 @@ def plot_reach(table, axes=None):
     """Margin against cable length for every row of a reach table, the reach marked.
 
     One panel per rate class; one curve per modulation and cable (the lengths each solve
-    evaluated), margin = log10(target / metric) in decades (> 0: the link closes), with a dot
-    at each reach. Returns the axes.
+    evaluated), margin = log10(target / metric) in decades, or COM − target in dB (> 0: the
+    link closes), with a dot at each reach. Returns the axes.
     """
     plt = _pyplot()
     rates = list(dict.fromkeys(s.rate for s in table.specs))
@@ -255,7 +255,7 @@ def plot_reach(table, axes=None):
             if spec.rate != rate:
                 continue
             x = np.asarray(row["lengths_m"], dtype=float)
-            y = np.clip(np.asarray(row["log_margins"], dtype=float), -6, 12)
+            y = np.clip(np.asarray(row["margins"], dtype=float), -6, 12)
             colour = colours.get(spec.modulation, "k")
             style = styles[cables.index(spec.cable.label) % len(styles)]
             ax.plot(x, y, style, marker=".", ms=3, lw=1, color=colour,
@@ -266,7 +266,10 @@ def plot_reach(table, axes=None):
         hosts = ", ".join(dict.fromkeys(s.host for s in table.specs if s.rate == rate))
         ax.set_title(f"{rate} ({hosts} host)")
         ax.set_xlabel("cable length (m)")
-        ax.set_ylabel("margin (decades of error ratio, clipped to -6..12)")
+        units = {r["margin_unit"] for r, sp in zip(table.rows, table.specs, strict=True)
+                 if sp.rate == rate}  # fmt: skip
+        what = "dB of COM" if units == {"dB"} else "decades of error ratio"
+        ax.set_ylabel(f"margin ({what}, clipped to -6..12)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=6)
     return axes

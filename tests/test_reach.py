@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -156,7 +158,7 @@ def test_solved_points_pass_below_the_reach_and_fail_beyond_the_first_failure(de
     (they must agree both ways). The bracket closes to the resolution: the first failing
     length above the reach is within 1 cm of it (measured 2.2201 / 2.2290 m)."""
     lengths = np.asarray(default_row["lengths_m"])
-    passed = np.asarray(default_row["log_margins"]) >= 0
+    passed = np.asarray(default_row["margins"]) >= 0
     reach = default_row["reach_m"]
     first_fail = lengths[~passed].min()
     monotone = passed[lengths <= reach].all() and not passed[lengths > first_fail].any()
@@ -479,3 +481,35 @@ def test_dfe_error_propagation_costs_ber_and_frames_and_precoding_buys_frames_ba
     assert q["flr_precoded"].metric < q["flr"].metric / 10
     assert q["flr_hamming"].metric < q["flr_precoded"].metric
     assert q["flr"].ser == q["flr_precoded"].ser  # same pre-FEC link, only the code differs
+
+
+# ------------------------------------------------------------------ COM criterion
+def test_com_criterion_falls_with_length_and_agrees_with_sigint_com():
+    """The COM criterion judges the host's board parts and the cable with the COM set's own
+    packages: its COM falls with length (measured 802.3ck-CR, 112G PAM4, 26 AWG, PCB host
+    board parts: 4.49 dB at 1 m, 2.35 dB at 2 m), its margin is COM − target in dB, and it is
+    what `compute_com` gives for that channel written to a file."""
+    from sigint.com import compute_com, load_preset
+    from sigint.com.channel import com_grid
+    from sigint.reach.hosts import host_preset
+
+    crit = Criterion("com", target=3.0, com_preset="802.3ck-CR")
+    spec = ReachSpec(rate="112G", criterion=crit)
+    one, two = (evaluate_length(spec, L) for L in (1.0, 2.0))
+    assert one.unit == two.unit == "dB" and one.passed and not two.passed
+    assert one.metric > two.metric + 1.0
+    assert one.margin == pytest.approx(one.metric - 3.0)
+    params = load_preset("802.3ck-CR")
+    side = [s for s in host_preset("pcb").tx_side if s.KIND != "package"]
+    segments = (*side, CableSpec().segment(2.0), *reversed(side))
+    net = build_channel(ChannelConfig(segments), com_grid(params)[1])
+    path = Path(tempfile.mkdtemp()) / "ch.s2p"
+    write_touchstone(net, path)
+    assert compute_com(params, path, workers=1).com_db == pytest.approx(two.metric, abs=1e-9)
+
+
+def test_com_criterion_refuses_a_com_set_at_another_rate():
+    """802.3ck-CR is a 53.125 GBd set: asking it of 224G PAM4 (106.25 GBd) is a clear error
+    naming the key, not a COM computed at the wrong rate."""
+    with pytest.raises(ConfigError, match=r"criterion\.com_preset"):
+        ReachSpec(rate="224G", criterion=Criterion("com", target=3.0, com_preset="802.3ck-CR"))

@@ -36,8 +36,11 @@ def add_parser(sub) -> None:
     p.add_argument("--eq", default="optimised", choices=["optimised", "fixed"])
     p.add_argument("--rx-ffe", default="4,11", help="Rx FFE pre,post taps (default 4,11)")
     p.add_argument("--dfe-taps", type=int, default=1, help="DFE taps (default 1)")
-    p.add_argument("--criterion", default="ber", choices=["ber", "ser", "flr", "bound"])
-    p.add_argument("--target", type=float, default=None, help="error ratio to meet")
+    p.add_argument("--criterion", default="ber", choices=["ber", "ser", "flr", "bound", "com"])
+    p.add_argument(
+        "--target", type=float, default=None, help="error ratio to meet (COM: dB, default 3)"
+    )
+    p.add_argument("--com-preset", default="802.3ck-CR", help="COM set for --criterion com")
     p.add_argument("--no-error-propagation", action="store_true")
     p.add_argument("--precoding", action="store_true", help="1/(1+D) precoding (FLR)")
     p.add_argument("--inner-hamming", action="store_true", help="Hamming(128,120) inside KP4 (FLR)")
@@ -88,19 +91,21 @@ def specs_from_args(args) -> list[ReachSpec]:
         raise ConfigError("--rx-ffe", args.rx_ffe, "'pre,post' tap counts, e.g. 4,11")
     pre, post = ffe
     crit = {"kind": args.criterion, "error_propagation": not args.no_error_propagation,
-            "precoding": args.precoding, "inner_hamming": args.inner_hamming}  # fmt: skip
+            "precoding": args.precoding, "inner_hamming": args.inner_hamming,
+            "com_preset": args.com_preset}  # fmt: skip
     if args.target is not None:
         crit["target"] = args.target
+    mods, rates = _list(args.modulation, "--modulation"), _list(args.rate, "--rate")
     base = ReachSpec(
+        modulation=mods[0],
+        rate=rates[0],
         host=args.host,
         eq=EqSpec(mode=args.eq, rx_ffe_pre=pre, rx_ffe_post=post, dfe_taps=args.dfe_taps),
         criterion=Criterion(**crit),
         max_length_m=args.max_length,
         resolution_m=args.resolution,
     )
-    return grid_specs(
-        base, _list(args.modulation, "--modulation"), _list(args.rate, "--rate"), cables
-    )
+    return grid_specs(base, mods, rates, cables)
 
 
 def cmd_reach(args) -> int:

@@ -17,11 +17,16 @@ length because loss in dB is linear in it.
 from __future__ import annotations
 
 import math
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from ..bounds import disturbance_from_link, salz_mmse_dfe_snr_db
+from ..channel import build_channel
+from ..channel_config import ChannelConfig, PackageSegment, TwinaxSegment
+from ..channels.touchstone import write_touchstone
 from ..eqopt import search_ctle_txffe
 from ..fec import (
     KP4,
@@ -52,48 +57,58 @@ class ReachPoint:
     ----------
     length_m : float
     metric : float
-        The criterion's error ratio (BER, SER, FLR, or the bound's SER).
-    log_margin : float
-        log10(target / metric): > 0 the link closes, by that many decades.
+        The criterion's figure: an error ratio (BER, SER, FLR, the bound's SER) or COM (dB).
+    margin : float
+        How far the link is inside the criterion (> 0 it closes): log10(target / metric)
+        decades for an error ratio, COM − target dB for COM (``unit``).
     ser, ber : float
         Pre-FEC symbol and bit error ratios (with DFE error propagation when the criterion
-        asks), NaN for the bound.
+        asks); NaN for the bound and COM.
     snr_db : float
-        The equaliser's post-EQ SNR (FOM), or the Salz SNR for the bound.
+        The equaliser's post-EQ SNR (FOM), the Salz SNR for the bound, NaN for COM.
     eq : dict
         The equaliser used (CTLE gains, Tx FFE, Rx FFE).
     il_nyquist_db : float
         Insertion loss of the whole channel at f_baud/2.
+    unit : {"decades", "dB"}
     """
 
     length_m: float
     metric: float
-    log_margin: float
+    margin: float
     ser: float
     ber: float
     snr_db: float
     eq: dict = field(repr=False)
     il_nyquist_db: float = float("nan")
+    unit: str = "decades"
+
+    @property
+    def log_margin(self) -> float:
+        """The margin in decades of error ratio (NaN for a COM criterion)."""
+        return self.margin if self.unit == "decades" else float("nan")
 
     @property
     def exponent_margin(self) -> float:
-        """log10(ln metric / ln target): about the SNR margin in dB over 10 for Gaussian
-        tails (an error ratio ~exp(−k·SNR)); > 0 the link closes. Linear in length to a good
-        approximation, so the solve interpolates it."""
-        target = self.metric * 10**self.log_margin
+        """The margin the solve interpolates, about linear in length: for an error ratio
+        log10(ln metric / ln target), about the SNR margin in dB over 10 for Gaussian tails
+        (an error ratio ~exp(−k·SNR)); for COM its margin in dB over 10. > 0: closes."""
+        if self.unit == "dB":
+            return self.margin / 10
+        target = self.metric * 10**self.margin
         return math.log10(math.log(self.metric) / math.log(target))
 
     @property
     def passed(self) -> bool:
         """Whether the link closes."""
-        return self.log_margin >= 0
+        return self.margin >= 0
 
     def to_dict(self) -> dict:
         """JSON-ready."""
         return {
-            "length_m": self.length_m, "metric": self.metric, "log_margin": self.log_margin,
-            "passed": self.passed, "ser": self.ser, "ber": self.ber, "snr_db": self.snr_db,
-            "il_nyquist_db": self.il_nyquist_db,
+            "length_m": self.length_m, "metric": self.metric, "margin": self.margin,
+            "unit": self.unit, "passed": self.passed, "ser": self.ser, "ber": self.ber,
+            "snr_db": self.snr_db, "il_nyquist_db": self.il_nyquist_db,
             "eq": {k: list(v) if isinstance(v, tuple | list) else v for k, v in self.eq.items()},
         }  # fmt: skip
 
@@ -158,12 +173,14 @@ def evaluate_length(spec: ReachSpec, length_m: float, near=()) -> ReachPoint:
     point = _evaluate(spec, length_m, near)
     if near and not point.passed:
         full = _evaluate(spec, length_m, ())
-        point = full if full.log_margin > point.log_margin else point
+        point = full if full.margin > point.margin else point
     return point
 
 
 def _evaluate(spec: ReachSpec, length_m: float, near) -> ReachPoint:
     crit = spec.criterion
+    if crit.kind == "com":
+        return _evaluate_com(spec, length_m)
     if crit.kind == "bound":
         link = Link(link_config(spec, length_m, BARE_EQ))
         power = float(np.mean(link.levels_v**2))
@@ -203,6 +220,32 @@ def _evaluate(spec: ReachSpec, length_m: float, near) -> ReachPoint:
     return _point(spec, length_m, metric, ser, ber, snr, eq, link)
 
 
+def _evaluate_com(spec: ReachSpec, length_m: float) -> ReachPoint:
+    """COM of the host's board parts and the cable (the preset's device and package models
+    stand in for the host's package), written as a 2-port file for :func:`compute_com`."""
+    from ..com import compute_com, load_preset
+    from ..com.channel import com_grid
+
+    params = load_preset(spec.criterion.com_preset)
+    cfg = link_config(spec, length_m)
+    board = tuple(s for s in cfg.channel.segments if not isinstance(s, PackageSegment))
+    f = com_grid(params)[1]
+    net = build_channel(ChannelConfig(board or (TwinaxSegment(0.0),)), f)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "channel.s2p"
+        write_touchstone(net, path, comments=[f"sigint reach: {spec.cable.label} {length_m} m"])
+        result = compute_com(params, path, workers=1)
+    com = float(result.com_db)
+    eq = {"g_dc_db": result.worst.g_dc_db, "g_dc2_db": result.worst.g_dc2_db,
+          "tx_taps": tuple(float(x) for x in result.worst.tx_taps)}  # fmt: skip
+    il = -20 * np.log10(np.abs(np.interp(spec.f_baud_hz / 2, f, np.abs(net.s21))))
+    return ReachPoint(
+        length_m=float(length_m), metric=com, margin=com - spec.criterion.target,
+        ser=float("nan"), ber=float("nan"), snr_db=float("nan"), eq=eq,
+        il_nyquist_db=float(il), unit="dB",
+    )  # fmt: skip
+
+
 def _point(spec, length_m, metric, ser, ber, snr, eq, link) -> ReachPoint:
     metric = max(float(metric), MIN_ERROR_RATIO)
     f_n = spec.f_baud_hz / 2
@@ -210,7 +253,7 @@ def _point(spec, length_m, metric, ser, ber, snr, eq, link) -> ReachPoint:
     return ReachPoint(
         length_m=float(length_m),
         metric=metric,
-        log_margin=math.log10(spec.criterion.target) - math.log10(metric),
+        margin=math.log10(spec.criterion.target) - math.log10(metric),
         ser=float(ser),
         ber=float(ber),
         snr_db=float(snr),

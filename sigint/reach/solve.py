@@ -67,9 +67,9 @@ class ReachResult:
     notes: tuple = ()
 
     @property
-    def margin_decades(self) -> float:
-        """log10(target/metric) at the reach (NaN at 0 m)."""
-        return self.at_reach.log_margin if self.at_reach is not None else float("nan")
+    def margin(self) -> float:
+        """The margin at the reach, in the criterion's unit (NaN at 0 m)."""
+        return self.at_reach.margin if self.at_reach is not None else float("nan")
 
     def to_dict(self) -> dict:
         """JSON-ready (points included)."""
@@ -78,7 +78,7 @@ class ReachResult:
             "modulation": s.modulation, "rate": s.rate, "f_baud_hz": s.f_baud_hz,
             "cable": s.cable.label, "host": s.host, "criterion": s.criterion.label,
             "eq": s.eq.mode, "reach_m": self.reach_m, "lower_bound": self.lower_bound,
-            "margin_decades": self.margin_decades, "reason": self.reason,
+            "margin": self.margin, "margin_unit": s.criterion.unit, "reason": self.reason,
             "at_reach": None if self.at_reach is None else self.at_reach.to_dict(),
             "points": [p.to_dict() for p in self.points], "notes": list(self.notes),
         }  # fmt: skip
@@ -115,7 +115,7 @@ def solve_reach(spec: ReachSpec, progress=None) -> ReachResult:
     if not zero.passed:
         return result(0.0, None, zero, False,
                       f"fails with no cable: the host parts alone give {spec.criterion.kind} "
-                      f"{zero.metric:.3g} > {spec.criterion.target:.3g}")  # fmt: skip
+                      f"{zero.metric:.3g}, against {spec.criterion.label}")  # fmt: skip
     good, bad = zero, None
     last, length = zero, min(FIRST_STEP_M, spec.max_length_m)
     while bad is None:
@@ -127,7 +127,7 @@ def solve_reach(spec: ReachSpec, progress=None) -> ReachResult:
         if length >= spec.max_length_m:
             return result(good.length_m, good, None, True,
                           f"closes at max_length_m = {spec.max_length_m:g} m "
-                          f"({good.log_margin:.2f} decades of margin)")  # fmt: skip
+                          f"({good.margin:.2f} {spec.criterion.unit} of margin)")  # fmt: skip
         root = _secant_root(last, p)
         length = min(max(1.1 * root, 1.25 * length), 4 * length, spec.max_length_m)
         last = p
@@ -176,9 +176,10 @@ def _refine(spec, at, good, bad, result):
                 bad, gb = p, p.exponent_margin
                 ga = ga / 2 if side == -1 else ga
                 side = -1
+    unit = spec.criterion.unit
     return result(good.length_m, good, bad, False,
                   f"{spec.criterion.label} met at {good.length_m:.3f} m "
-                  f"({good.log_margin:.2f} decades), not at {bad.length_m:.3f} m")  # fmt: skip
+                  f"({good.margin:.2f} {unit}), not at {bad.length_m:.3f} m")  # fmt: skip
 
 
 def _ripple_notes(points) -> tuple[str, ...]:

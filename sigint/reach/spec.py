@@ -23,7 +23,7 @@ from .hosts import host_preset
 
 CableKind = Literal["twinax", "stripline", "touchstone"]
 EqMode = Literal["optimised", "fixed"]
-CriterionKind = Literal["ber", "ser", "flr", "bound"]
+CriterionKind = Literal["ber", "ser", "flr", "bound", "com"]
 
 
 @dataclass(frozen=True)
@@ -129,15 +129,19 @@ class Criterion:
 
     Parameters
     ----------
-    kind : {"ber", "ser", "flr", "bound"}
+    kind : {"ber", "ser", "flr", "bound", "com"}
         ``"ber"``/``"ser"``: the statistical engine's pre-FEC BER (or SER = DER) at the
         sampling phase, with DFE error propagation when ``error_propagation``; ``"flr"``:
         the KP4 RS(544,514) frame loss ratio from the SER and its DFE bursts
         (:mod:`sigint.fec`; optional 1/(1+D) ``precoding``); ``"bound"``: the infinite-length
         MMSE-DFE (Salz) SNR against the SNR a PAM-M slicer needs for SER ``target`` in AWGN
-        (REFERENCE §8.1-8.2: the equaliser-independent limit).
-    target : float
-        The error ratio to meet (default: KP4's pre-FEC BER 2.4e-4, REFERENCE §7.3).
+        (REFERENCE §8.1-8.2: the equaliser-independent limit); ``"com"``: IEEE 802.3 COM
+        (:mod:`sigint.com`, parameter set ``com_preset``) of the host's board parts and the
+        cable, with the preset's own device and package models instead of the host's
+        package, at least ``target`` dB.
+    target : float or None
+        The error ratio to meet (default: KP4's pre-FEC BER 2.4e-4, REFERENCE §7.3), or for
+        ``"com"`` the COM to reach, dB (default 3 dB, the standards' threshold).
     error_propagation : bool
         Include DFE error propagation (a Markov chain over the last decisions).
     precoding : bool
@@ -146,23 +150,45 @@ class Criterion:
         FLR only: the optical convention's inner Hamming(128,120) (hard decision) before KP4,
         fed by the pre-FEC BER as independent bit errors (bursts are not modelled through
         it: optimistic where a DFE propagates errors).
+    com_preset : str
+        COM only: the parameter set (``sigint presets``), whose symbol rate must be the
+        spec's. Each length is one full COM search (the 802.3ck sets take seconds, the
+        802.3dj ones minutes).
     """
 
     kind: CriterionKind = "ber"
-    target: float = 2.4e-4
+    target: float | None = None
     error_propagation: bool = True
     precoding: bool = False
     inner_hamming: bool = False
+    com_preset: str = "802.3ck-CR"
 
     def __post_init__(self):
-        _check(self.kind in ("ber", "ser", "flr", "bound"), "kind", self.kind,
-               "'ber', 'ser', 'flr' or 'bound'")  # fmt: skip
-        _check(_finite(self.target) and 0 < self.target < 0.5, "target", self.target,
-               "an error ratio in (0, 0.5)")  # fmt: skip
+        _check(self.kind in ("ber", "ser", "flr", "bound", "com"), "kind", self.kind,
+               "'ber', 'ser', 'flr', 'bound' or 'com'")  # fmt: skip
+        if self.target is None:
+            object.__setattr__(self, "target", 3.0 if self.kind == "com" else 2.4e-4)
+        if self.kind == "com":
+            from ..com import PRESETS
+
+            _check(self.com_preset in PRESETS, "com_preset", self.com_preset,
+                   "one of " + ", ".join(PRESETS))  # fmt: skip
+            _check(_finite(self.target) and -10 <= self.target <= 30, "target", self.target,
+                   "a COM in dB from -10 to 30")  # fmt: skip
+        else:
+            _check(_finite(self.target) and 0 < self.target < 0.5, "target", self.target,
+                   "an error ratio in (0, 0.5)")  # fmt: skip
+
+    @property
+    def unit(self) -> str:
+        """The margin's unit: "decades" of error ratio, or "dB" of COM."""
+        return "dB" if self.kind == "com" else "decades"
 
     @property
     def label(self) -> str:
         """E.g. "pre-FEC BER <= 2.4e-04"."""
+        if self.kind == "com":
+            return f"COM ({self.com_preset}) >= {self.target:g} dB"
         name = {"ber": "pre-FEC BER", "ser": "pre-FEC SER", "flr": "KP4 frame loss ratio",
                 "bound": "MMSE-DFE bound SER"}[self.kind]  # fmt: skip
         inner = (
@@ -229,6 +255,14 @@ class ReachSpec:
                self.max_length_m, "a length in (0, 100] m")  # fmt: skip
         _check(_finite(self.resolution_m) and 1e-4 <= self.resolution_m <= 0.5, "resolution_m",
                self.resolution_m, "0.1 mm to 0.5 m")  # fmt: skip
+        if self.criterion.kind == "com":
+            from ..com import load_preset
+
+            f_com = load_preset(self.criterion.com_preset).f_baud_hz
+            _check(abs(f_com / self.f_baud_hz - 1) < 1e-3, "criterion.com_preset",
+                   self.criterion.com_preset,
+                   f"a COM set at this spec's {self.f_baud_hz / 1e9:.4g} GBd (it is at "
+                   f"{f_com / 1e9:.4g} GBd)")  # fmt: skip
         _check(_finite(self.noise_density_v2_hz) and self.noise_density_v2_hz >= 0,
                "noise_density_v2_hz", self.noise_density_v2_hz, "a density >= 0 V²/Hz")  # fmt: skip
 

@@ -60,7 +60,8 @@ def solve_point(point: dict) -> dict:
 
     Returns the reach, its margin and reason, the equaliser and figures at the reach, every
     evaluated length (arrays), and with ``confirm_symbols`` > 0 the time-domain BER at the
-    reach with its 95 % interval (seed 1).
+    reach with its 95 % interval (seed 1; not for the bound and COM criteria, whose figures
+    are not a BER of this link's equaliser).
     """
     spec = spec_from_point(point["spec"])
     result = solve_reach(spec)
@@ -71,17 +72,18 @@ def solve_point(point: dict) -> dict:
         "lower_bound": result.lower_bound,
         "reason": result.reason,
         "notes": list(result.notes),
-        "margin_decades": result.margin_decades,
+        "margin": result.margin,
+        "margin_unit": spec.criterion.unit,
         "f_baud_hz": spec.f_baud_hz,
         "lengths_m": np.array([p.length_m for p in pts]),
-        "log_margins": np.array([p.log_margin for p in pts]),
+        "margins": np.array([p.margin for p in pts]),
         "metrics": np.array([p.metric for p in pts]),
         "snr_db": np.array([p.snr_db for p in pts]),
         "il_nyquist_db": np.array([p.il_nyquist_db for p in pts]),
         "at_reach": None if at is None else at.to_dict(),
     }
     n = int(point.get("confirm_symbols", 0))
-    if n and at is not None and spec.criterion.kind != "bound":
+    if n and at is not None and spec.criterion.kind not in ("bound", "com"):  # EQ-free figures
         out["confirm"] = confirm_time_domain(spec, at, n)
     return out
 
@@ -129,8 +131,8 @@ class ReachTable:
         ]
         for spec, row in zip(self.specs, self.rows, strict=True):
             reach = f"{'>=' if row['lower_bound'] else ''}{row['reach_m']:.2f} m"
-            margin = row["margin_decades"]
-            margin = "-" if margin is None or not math.isfinite(margin) else f"{margin:.2f} dec"
+            margin, unit = row["margin"], {"decades": "dec"}.get(row["margin_unit"], "dB")
+            margin = "-" if margin is None or not math.isfinite(margin) else f"{margin:.2f} {unit}"
             at = row["at_reach"]
             il = f"{at['il_nyquist_db']:.1f} dB" if at else "-"
             check = row["reason"] if not at else ""
@@ -146,7 +148,10 @@ class ReachTable:
                 f"{spec.cable.label:<16.16}{spec.host:<14}{reach:>9}{margin:>9}  {il:>7}  {check}"
             )
         crit = {s.criterion.label for s in self.specs}
-        lines.append(f"criterion: {'; '.join(sorted(crit))}; margin = log10(target / metric)")
+        lines.append(
+            f"criterion: {'; '.join(sorted(crit))}; margin = log10(target / metric) "
+            "(COM: COM - target)"
+        )
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
