@@ -148,10 +148,10 @@ class ReachTable:
                 f"{spec.cable.label:<16.16}{spec.host:<14}{reach:>9}{margin:>9}  {il:>7}  {check}"
             )
         crit = {s.criterion.label for s in self.specs}
-        lines.append(
-            f"criterion: {'; '.join(sorted(crit))}; margin = log10(target / metric) "
-            "(COM: COM - target)"
-        )
+        units = {s.criterion.unit for s in self.specs}
+        how = [("decades", "log10(target / metric)"), ("dB", "COM - target")]
+        how = "; ".join(f"margin = {text}" for unit, text in how if unit in units)
+        lines.append(f"criterion: {'; '.join(sorted(crit))}; {how}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
