@@ -10,8 +10,12 @@ DFE error propagation when asked, and from the SER and its bursts the KP4 frame 
 MMSE-DFE (Salz) SNR of the unequalised link (CTLE at 0 dB, no FFE; the best sampling phase)
 gives the SER a PAM-M slicer would have at that SNR in Gaussian noise (REFERENCE §8.1-8.2).
 
-The figure a solve brackets is ``log10(metric / target)`` (<= 0: the link closes), smooth in
-length because loss in dB is linear in it.
+The ``"com"`` criterion runs IEEE 802.3 COM (:mod:`sigint.com`) on the host's board parts
+and the cable, with the COM set's own packages.
+
+Each length gives a :class:`ReachPoint` whose margin (decades of error ratio, or dB of COM)
+is > 0 when the link closes; the solve interpolates its exponent margin, about linear in
+length (:attr:`ReachPoint.exponent_margin`).
 """
 
 from __future__ import annotations
@@ -124,12 +128,12 @@ def search_eq(spec: ReachSpec, length_m: float, near=()) -> tuple[dict, float]:
     narrows the search to their neighbours in every grid (one step either way).
     """
     e = spec.eq
-    cfg = Link(link_config(spec, length_m))  # one channel build for every CTLE setting
+    link = Link(link_config(spec, length_m))  # one channel build for every CTLE setting
     grid = {"g_dc2_db": e.g_dc2_db, "tx_pre": e.tx_pre, "tx_post": e.tx_post,
             "rx_ffe": (e.rx_ffe_pre, e.rx_ffe_post), "n_dfe": e.dfe_taps}  # fmt: skip
     if e.mode == "fixed":
         grid.update(g_dc2_db=e.g_dc2_db[:1], tx_pre=e.tx_pre[:1], tx_post=e.tx_post[:1])
-        res = search_ctle_txffe(cfg, g_dc_db=e.g_dc_db[:1], **grid)
+        res = search_ctle_txffe(link, g_dc_db=e.g_dc_db[:1], **grid)
     elif near:
         pre = [q["tx_taps"][q["tx_cursor"] - 1] if q["tx_cursor"] else 0.0 for q in near]
         post = [q["tx_taps"][q["tx_cursor"] + 1] if len(q["tx_taps"]) > q["tx_cursor"] + 1
@@ -140,14 +144,14 @@ def search_eq(spec: ReachSpec, length_m: float, near=()) -> tuple[dict, float]:
             tx_post=_neighbours(e.tx_post, post),
         )
         g_dc = _neighbours(e.g_dc_db, [q["g_dc_db"] for q in near])
-        res = search_ctle_txffe(cfg, g_dc_db=g_dc, **grid)
+        res = search_ctle_txffe(link, g_dc_db=g_dc, **grid)
     else:
         coarse = e.g_dc_db[::2] if len(e.g_dc_db) > 3 else e.g_dc_db
-        res = search_ctle_txffe(cfg, g_dc_db=coarse, **grid)
+        res = search_ctle_txffe(link, g_dc_db=coarse, **grid)
         i = e.g_dc_db.index(res.best.g_dc_db)
         fine = [g for g in e.g_dc_db[max(i - 1, 0) : i + 2] if g not in coarse]
         if fine:
-            more = search_ctle_txffe(cfg, g_dc_db=tuple(fine), **grid)
+            more = search_ctle_txffe(link, g_dc_db=tuple(fine), **grid)
             res = more if more.best.fom_db > res.best.fom_db else res
     b, s = res.best, res.solution
     eq = {"g_dc_db": b.g_dc_db, "g_dc2_db": b.g_dc2_db, "tx_taps": tuple(b.tx_taps),
