@@ -4,7 +4,8 @@ At each length the equaliser is searched (or held, :class:`~.spec.EqSpec`): the 
 coarse to fine over g_DC (every other grid value, then the neighbours of the best), every
 g_DC2 and Tx FFE candidate, each scored by the MMSE Rx FFE + DFE's post-EQ SNR
 (:func:`sigint.eqopt.search_ctle_txffe`). The winner's link is built and its statistical eye
-(:func:`sigint.stateye.statistical_eye`, at its best sampling phase) gives SER and BER, with
+(:func:`sigint.stateye.statistical_eye`, at the best phase within 1/8 UI of the design
+instant) gives SER and BER, with
 DFE error propagation when asked, and from the SER and its bursts the KP4 frame loss ratio
 (:mod:`sigint.fec`). The ``"bound"`` criterion skips the equaliser: the infinite-length
 MMSE-DFE (Salz) SNR of the unequalised link (CTLE at 0 dB, no FFE; the best sampling phase)
@@ -48,6 +49,9 @@ from .spec import ReachSpec, link_config
 #: equalises it all.
 BARE_EQ = {"g_dc_db": 0.0, "g_dc2_db": 0.0, "tx_taps": (1.0,), "tx_cursor": 0,
            "rx_ffe_taps": (), "rx_ffe_cursor": 0}  # fmt: skip
+
+#: Sampling phases judged either side of the design instant, UI (the best one counts).
+PHASE_SPAN_UI = 0.125
 
 #: A fail found with the local EQ search is searched again in full when its exponent margin
 #: is above minus this (0.1: about 1 dB of SNR, five times the basins' measured difference).
@@ -204,8 +208,12 @@ def _evaluate(spec: ReachSpec, length_m: float, near) -> ReachPoint:
         return _point(spec, length_m, ser, ser, float("nan"), snr, dict(BARE_EQ), link)
     eq, snr = search_eq(spec, length_m, near)
     link = Link(link_config(spec, length_m, eq))
-    eye = statistical_eye(link)
-    phase = min(range(spec.samples_per_ui), key=eye.ser)  # the best sampling phase
+    # the link samples at the design instant (its centre phase); a CDR settles near it: the
+    # best of the phases within PHASE_SPAN_UI of it
+    centre, k = spec.samples_per_ui // 2, round(PHASE_SPAN_UI * spec.samples_per_ui)
+    phases = range(centre - k, centre + k + 1)
+    eye = statistical_eye(link, phases=phases)
+    phase = min(phases, key=eye.ser)
     ser, ber = eye.ser(phase), eye.ber(phase)
     burst = BurstModel(  # independent errors: the next is wrong with probability SER
         p_continue=min(ser, 0.999),
