@@ -684,9 +684,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_optimize)
 
+    from .check.command import add_parser as add_check
     from .reach.command import add_parser as add_reach
 
     add_reach(sub)
+    add_check(sub)
 
     p = sub.add_parser("presets", help="list the line-rate presets and COM parameter sets")
     p.add_argument("--json", action="store_true")

@@ -67,6 +67,8 @@ class CableSpec:
             return TwinaxSegment(length_m, self.awg)
         if self.kind == "stripline":
             return StriplineSegment(length_m)
+        if length_m == self.ref_length_m:  # at its own length the file is used as measured
+            return TouchstoneSegment(self.path, self.ports)
         return TouchstoneSegment(
             self.path, self.ports, file_length_m=self.ref_length_m, length_m=length_m
         )

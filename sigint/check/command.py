@@ -1,0 +1,87 @@
+"""``sigint check SUITE.toml``: channel regression for CI (exit 0 pass, 1 fail, 2 bad input)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    """Register the ``check`` verb on an argparse sub-parser set."""
+    p = sub.add_parser(
+        "check",
+        help="did a channel regress: a suite's metrics against limits and a baseline (CI)",
+        description=(
+            "Run a suite (TOML: channels, link presets, metric limits, baseline) and write "
+            "check.md, junit.xml and check.json to --out. Exit 0 when every case passes, 1 when "
+            "a limit or the baseline is broken or a file could not be read, 2 on bad input."
+        ),
+    )
+    p.add_argument("suite", help="the suite file (TOML)")
+    p.add_argument("--out", default="sigint-check", help="report folder (default sigint-check)")
+    p.add_argument(
+        "--cache",
+        default=None,
+        help="HDF5 cache of computed channels, keyed by file hash (default OUT/cache.h5)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="compute every channel again")
+    p.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="store this run's values as the baseline (the previous one kept as .prev)",
+    )
+    p.add_argument("--workers", type=int, default=None, help="local processes (default: cores)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address (dask extra)")
+    p.add_argument("--json", action="store_true", help="print the JSON report")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_check(args) -> int:
+    """Run the suite, write the reports, print the verdict."""
+    from ..cli import _Progress
+    from ..errors import ConfigError
+    from .report import write_reports
+    from .run import run_check, write_baseline
+    from .suite import load_suite
+
+    suite = load_suite(args.suite)
+    if args.update_baseline and suite.baseline is None:
+        raise ConfigError("suite.baseline", None, "a baseline path to update")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = None if args.no_cache else Path(args.cache or out / "cache.h5")
+    total = len(suite.channels) * len(suite.presets)
+    bar = _Progress(total, "check", enabled=not args.no_progress, unit="channel")
+    try:
+        result = run_check(
+            suite,
+            cache=cache,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=lambda done, _total: bar(done),
+        )
+    finally:
+        bar.close()
+    paths = write_reports(result, out)
+    if args.update_baseline:
+        write_baseline(result, suite.baseline)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        n = result.counts
+        verdict = "PASS" if result.passed else "FAIL"
+        print(
+            f"sigint check {suite.name}: {verdict}: {n['pass']} passed, {n['fail']} failed, "
+            f"{n['error']} errors ({len(suite.channels)} channels x {len(suite.presets)} "
+            f"presets x {len(suite.metrics)} metrics, {result.elapsed_s:.1f} s)"
+        )
+        for c in result.cases:
+            if c.status != "pass":
+                print(f"  {c.status.upper():<5} {c.case_id}: {c.message}")
+        for note in result.notes:
+            print(f"  note: {note}")
+        print("reports: " + ", ".join(str(p) for p in paths.values()))
+        if args.update_baseline:
+            print(f"baseline updated: {suite.baseline}")
+    return 0 if result.passed else 1
