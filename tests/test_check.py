@@ -203,3 +203,22 @@ def _perturbed(path: Path, extra_db: float) -> Network:
     s[:, 0, 1] *= 10 ** (-extra_db / 20)
     s[:, 1, 0] *= 10 ** (-extra_db / 20)
     return Network(net.f_hz, s, net.z_ref_ohm)
+
+
+def test_com_is_a_channel_metric_computed_once_per_channel(suite_dir):
+    """com_db is the channel's IEEE COM (its own COM set, not the link presets): one case per
+    channel with no preset, equal to compute_com on the file, and longer cable, lower COM."""
+    from sigint.com import compute_com, load_preset
+
+    text = SUITE.replace(
+        "[metrics]", '[metrics]\ncom_db = { min = 0.0, com_preset = "802.3ck-CR" }'
+    )
+    (suite_dir / "suite.toml").write_text(text.replace("[[preset]]", "[[preset]]", 1))
+    suite = load_suite(suite_dir / "suite.toml")
+    assert suite.n_points == 3 * 2  # each channel at the preset, and once for COM
+    result = run_check(suite, workers=1)
+    com = {c.channel: c for c in result.cases if c.metric == "com_db"}
+    assert set(com) == {"short", "mid", "long"} and all(c.preset == "" for c in com.values())
+    assert com["short"].value > com["mid"].value > com["long"].value
+    want = compute_com(load_preset("802.3ck-CR"), suite_dir / "channels" / "long_thru.s2p")
+    assert com["long"].value == pytest.approx(want.com_db, abs=1e-9)

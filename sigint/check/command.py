@@ -51,8 +51,7 @@ def cmd_check(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     cache = None if args.no_cache else Path(args.cache or out / "cache.h5")
-    total = len(suite.channels) * len(suite.presets)
-    bar = _Progress(total, "check", enabled=not args.no_progress, unit="channel")
+    bar = _Progress(suite.n_points, "check", enabled=not args.no_progress, unit="point")
     try:
         result = run_check(
             suite,
@@ -73,8 +72,8 @@ def cmd_check(args) -> int:
         verdict = "PASS" if result.passed else "FAIL"
         print(
             f"sigint check {suite.name}: {verdict}: {n['pass']} passed, {n['fail']} failed, "
-            f"{n['error']} errors ({len(suite.channels)} channels x {len(suite.presets)} "
-            f"presets x {len(suite.metrics)} metrics, {result.elapsed_s:.1f} s)"
+            f"{n['error']} errors ({len(suite.channels)} channels, {len(suite.presets)} "
+            f"presets, {len(suite.metrics)} metrics, {result.elapsed_s:.1f} s)"
         )
         for c in result.cases:
             if c.status != "pass":

@@ -1,6 +1,8 @@
 """The metrics of one channel at one link preset (a sweep point of :mod:`.run`).
 
-Channel metrics come from :func:`sigint.channel_report.channel_report` (as ``sigint channel``
+COM (``com_db``) is IEEE 802.3 COM of the thru and its crosstalk files with a COM set
+(:func:`sigint.com.compute_com`), one per channel whatever the link preset. Channel metrics
+come from :func:`sigint.channel_report.channel_report` (as ``sigint channel``
 gives them): IL at the preset's Nyquist frequency (from the data, or the extended band when the
 data stop below it), ILD and RL over the 802.3 fit band, ICN of the crosstalk files. Link
 metrics put the preset's host parts around the thru and judge the link as ``sigint reach`` does
@@ -37,6 +39,15 @@ def compute_metrics(point: dict) -> dict:
     """
     names = point["metrics"]
     out = {}
+    if "com_db" in names:  # a point of its own (see run.py): the channel and its crosstalk
+        from ..com import compute_com, load_preset
+
+        params = load_preset(point["com_preset"])
+        res = compute_com(
+            params, point["thru"], fext=point["fext"], next_=point["next"],
+            ports=point["ports"], workers=1,
+        )  # fmt: skip
+        return {"com_db": float(res.com_db)}
     if any(n not in LINK_METRICS for n in names):
         rep = channel_report(
             point["thru"], point["ports"], point["next"], point["fext"],

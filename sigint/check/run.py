@@ -22,7 +22,7 @@ from ..store import write_json_atomic
 from ..sweep import SweepStore, run_sweep
 from .metrics import compute_metrics
 from .result import CaseResult, CheckResult
-from .suite import Suite
+from .suite import CHANNEL_ONLY, Suite
 
 #: What a check cache is for (a store of another study is refused).
 CACHE_META = {"study": "sigint check", "format": 1}
@@ -99,7 +99,8 @@ def run_check(
     if cache is not None and not isinstance(cache, SweepStore):
         cache = SweepStore(cache, CACHE_META)
     baseline = load_baseline(suite.baseline)
-    names = [m.name for m in suite.metrics]
+    per_preset = [m for m in suite.metrics if m.name not in CHANNEL_ONLY]
+    per_channel = [m for m in suite.metrics if m.name in CHANNEL_ONLY]
     at_ber = {m.name: m.at_ber for m in suite.metrics}
     jobs, points = [], []
     for ch in suite.channels:
@@ -108,28 +109,28 @@ def run_check(
             missing = None
         except OSError as err:
             hashes, missing = [], f"{err.filename}: {err.strerror}"
-        for preset in suite.presets:
+        files = {"thru": ch.thru, "next": list(ch.next), "fext": list(ch.fext),
+                 "ports": ch.ports, "hashes": hashes, "sigint_version": __version__}  # fmt: skip
+        asks = [(p.name, per_preset, {"rate": p.rate, "modulation": p.modulation, "host": p.host})
+                for p in suite.presets if per_preset]  # fmt: skip
+        asks += [("", [m], {"com_preset": m.com_preset}) for m in per_channel]
+        for preset_name, metrics, how in asks:
             point = None
             if missing is None:
-                point = {
-                    "thru": ch.thru, "next": list(ch.next), "fext": list(ch.fext),
-                    "ports": ch.ports, "rate": preset.rate, "modulation": preset.modulation,
-                    "host": preset.host, "metrics": names, "at_ber": at_ber, "hashes": hashes,
-                    "sigint_version": __version__,
-                }  # fmt: skip
+                point = {**files, **how, "metrics": [m.name for m in metrics], "at_ber": at_ber}
                 points.append(point)
-            jobs.append((ch, preset, point, missing))
+            jobs.append((ch, preset_name, metrics, point, missing))
     values = run_sweep(
         guarded_metrics, points, store=cache, workers=workers, scheduler=scheduler,
         progress=progress,
     )  # fmt: skip
     by_point = iter(values)
     cases = []
-    for ch, preset, point, missing in jobs:
+    for ch, preset_name, metrics, point, missing in jobs:
         got = {"error": missing} if point is None else next(by_point)
-        for m in suite.metrics:
+        for m in metrics:
             case = CaseResult(
-                channel=ch.name, preset=preset.name, metric=m.name, value=None, unit=m.unit,
+                channel=ch.name, preset=preset_name, metric=m.name, value=None, unit=m.unit,
                 limit_max=m.max, limit_min=m.min, tolerance=m.tolerance, files=ch.files,
             )  # fmt: skip
             case = _judge(case, m, got, baseline.get(case.case_id))

@@ -21,6 +21,7 @@
 
     [metrics]
     il_nyquist_db = { max = 35.0, tolerance = 0.5 }
+    com_db = { min = 3.0, com_preset = "802.3ck-CR", tolerance = 0.3 }
     ber = { max = 2.4e-4 }
     eye_height_mv = { min = 2.0, at_ber = 1e-6, tolerance = 0.5 }
 
@@ -50,8 +51,11 @@ METRICS = {
     "ber": "",
     "eye_height_mv": "mV",
     "eye_width_ui": "UI",
+    "com_db": "dB",
 }
 LINK_METRICS = ("snr_db", "ber", "eye_height_mv", "eye_width_ui")
+#: Metrics of the channel alone, whatever the link preset (reported once, preset "").
+CHANNEL_ONLY = ("com_db",)
 
 
 def _unknown(keys, valid, where: str) -> None:
@@ -72,6 +76,7 @@ class MetricLimit:
     min: float | None = None
     tolerance: float | None = None
     at_ber: float = 1e-6
+    com_preset: str = "802.3ck-CR"
 
     @property
     def unit(self) -> str:
@@ -124,6 +129,14 @@ class Suite:
     baseline: str | None = None
     seed: int = 1
     notes: tuple = field(default=())
+
+    @property
+    def n_points(self) -> int:
+        """Computations per run: each channel at each preset, and once for channel-only
+        metrics (COM)."""
+        per_preset = any(m.name not in CHANNEL_ONLY for m in self.metrics)
+        per_channel = sum(m.name in CHANNEL_ONLY for m in self.metrics)
+        return len(self.channels) * (len(self.presets) * per_preset + per_channel)
 
 
 def _stem(path: Path) -> str:
@@ -197,11 +210,23 @@ def load_suite(path) -> Suite:
     table = doc.get("metrics", {})
     _unknown(table, METRICS, "metrics.")
     for name, limits in table.items():
-        _unknown(limits, ("max", "min", "tolerance", "at_ber"), f"metrics.{name}.")
-        for key, value in limits.items():
+        _unknown(limits, ("max", "min", "tolerance", "at_ber", "com_preset"), f"metrics.{name}.")
+        numbers = {k: v for k, v in limits.items() if k != "com_preset"}
+        for key, value in numbers.items():
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise ConfigError(f"metrics.{name}.{key}", value, "a number")
-        metrics.append(MetricLimit(name, **{k: float(v) for k, v in limits.items()}))
+        extra = {}
+        if "com_preset" in limits:
+            from ..com import PRESETS
+
+            if limits["com_preset"] not in PRESETS:
+                raise ConfigError(
+                    f"metrics.{name}.com_preset",
+                    limits["com_preset"],
+                    "one of " + ", ".join(PRESETS),
+                )
+            extra["com_preset"] = limits["com_preset"]
+        metrics.append(MetricLimit(name, **{k: float(v) for k, v in numbers.items()}, **extra))
     if not channels:
         raise ConfigError("channel", None, "at least one [[channel]] with a thru file")
     if not metrics:
