@@ -285,3 +285,30 @@ def save_reach_plot(table, path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def save_insertion_loss_plot(network, path, nyquist_hz=(), title: str = "") -> Path:
+    """A small plot of a 2-port's insertion loss (dB) against frequency, each Nyquist
+    frequency in ``nyquist_hz`` (label → Hz) marked with its loss, written to ``path``."""
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = np.asarray(network.f_hz)
+    il = -20 * np.log10(np.maximum(np.abs(network.s21), 1e-300))
+    fig, ax = plt.subplots(figsize=(4.2, 2.6), layout="constrained")
+    ax.plot(f / 1e9, il, lw=1.0)
+    for label, f_n in dict(nyquist_hz).items():
+        if f_n <= f[-1]:
+            loss = float(np.interp(f_n, f, il))
+            ax.axvline(f_n / 1e9, color="0.6", lw=0.6, ls="--")
+            ax.annotate(f"{label}\n{loss:.1f} dB", (f_n / 1e9, loss), fontsize=6,
+                        xytext=(3, -12), textcoords="offset points")  # fmt: skip
+    ax.invert_yaxis()
+    ax.set_xlabel("GHz", fontsize=7)
+    ax.set_ylabel("IL (dB)", fontsize=7)
+    ax.tick_params(labelsize=6)
+    ax.set_title(title, fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path

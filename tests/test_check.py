@@ -90,6 +90,9 @@ def test_the_suite_passes_then_a_lossier_channel_fails_by_name(suite_dir, capsys
     assert il["delta"] == pytest.approx(2.0, abs=0.05)  # flat 2 dB shows as 2 dB at Nyquist
     md = (suite_dir / "out" / "check.md").read_text()
     assert "long" in md and "il_nyquist_db" in md
+    for name in ("short", "mid", "long"):  # a small IL plot per channel, shown in the report
+        assert (suite_dir / "out" / "plots" / f"{name}.png").stat().st_size > 1000
+        assert f"![{name}](plots/{name}.png)" in md
 
 
 def test_a_corrupted_file_fails_its_own_cases_with_file_and_line(suite_dir, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -62,6 +63,7 @@ def cmd_check(args) -> int:
         )
     finally:
         bar.close()
+    result = replace(result, plots=_plots(suite, result, out))
     paths = write_reports(result, out)
     if args.update_baseline:
         write_baseline(result, suite.baseline)
@@ -84,3 +86,28 @@ def cmd_check(args) -> int:
         if args.update_baseline:
             print(f"baseline updated: {suite.baseline}")
     return 0 if result.passed else 1
+
+
+def _plots(suite, result, out: Path) -> dict:
+    """A small insertion-loss plot per readable channel (``out/plots/<channel>.png``), each
+    preset's Nyquist frequency marked; a channel whose thru cannot be read has none."""
+    from ..channel import read_differential
+    from ..plots import save_insertion_loss_plot
+    from ..rates import rate_preset
+
+    nyquist = {
+        p.name: rate_preset(p.rate).f_baud_hz(int(p.modulation[3:])) / 2 for p in suite.presets
+    }
+    errored = {c.channel for c in result.cases if c.status == "error"}
+    plots = {}
+    for ch in suite.channels:
+        if ch.name in errored:
+            continue
+        try:
+            net, _ = read_differential(ch.thru, ch.ports)
+        except (OSError, ValueError):
+            continue
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in ch.name)
+        save_insertion_loss_plot(net, out / "plots" / f"{name}.png", nyquist, ch.name)
+        plots[ch.name] = f"plots/{name}.png"
+    return plots
