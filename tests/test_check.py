@@ -225,3 +225,19 @@ def test_com_is_a_channel_metric_computed_once_per_channel(suite_dir):
     assert com["short"].value > com["mid"].value > com["long"].value
     want = compute_com(load_preset("802.3ck-CR"), suite_dir / "channels" / "long_thru.s2p")
     assert com["long"].value == pytest.approx(want.com_db, abs=1e-9)
+
+
+def test_runs_repeat_exactly_and_a_dask_cluster_gives_the_same(suite_dir):
+    """No cache: two runs give identical values (seeded, deterministic engines); a local Dask
+    cluster computes the same cases."""
+    distributed = pytest.importorskip("distributed")
+    suite = load_suite(suite_dir / "suite.toml")
+    one = run_check(suite, workers=1)
+    two = run_check(suite, workers=1)
+    assert [c.value for c in one.cases] == [c.value for c in two.cases]
+    with (
+        distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = run_check(suite, scheduler=client)
+    assert [c.to_dict() for c in remote.cases] == [c.to_dict() for c in one.cases]
