@@ -1,13 +1,14 @@
-"""``python -m benchmarks [timedomain|channel|stateye|com|reach] [options]``: speed figures,
-printed and as JSON.
+"""``python -m benchmarks [timedomain|channel|stateye|com|reach|check] [options]``: speed
+figures, printed and as JSON.
 
 With no suite name all run (the time-domain engine cold and warm on one core, the Touchstone
-load-to-pulse path, the statistical engine, COM, then the reach table).
+load-to-pulse path, the statistical engine, COM, the reach table, then ``sigint check`` cold and
+warm).
 """
 
 import sys
 
-from . import bench_channel, bench_com, bench_reach, bench_stateye, bench_timedomain
+from . import bench_channel, bench_check, bench_com, bench_reach, bench_stateye, bench_timedomain
 
 SUITES = {
     "timedomain": bench_timedomain.main,
@@ -15,6 +16,7 @@ SUITES = {
     "stateye": bench_stateye.main,
     "com": bench_com.main,
     "reach": bench_reach.main,
+    "check": bench_check.main,
 }
 
 if __name__ == "__main__":
@@ -26,4 +28,5 @@ if __name__ == "__main__":
     code = code or bench_channel.main(smoke)
     code = code or bench_stateye.main(smoke)
     code = code or bench_com.main(smoke)
-    sys.exit(code or bench_reach.main(smoke))
+    code = code or bench_reach.main(smoke)
+    sys.exit(code or bench_check.main(smoke))

@@ -19,15 +19,14 @@ Conventions
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from sigint.errors import SigintError
+from sigint.store import write_text_atomic
 
 from .network import Network
 
@@ -688,13 +687,4 @@ def write_touchstone(network: Network, path, fmt: str = "RI", comments: Iterable
                 body = " ".join(f"{v:.17g}" for v in chunk)
                 out.append(f"{f:.17g} {body}" if first else f"  {body}")
                 first = False
-    text = "\n".join(out) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(p, "\n".join(out) + "\n")

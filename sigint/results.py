@@ -11,7 +11,7 @@ from ._version import __version__
 from .config import LinkConfig, config_to_mapping, dumps_config
 from .eye import EyeDiagram
 from .pulse import PulseResponse
-from .store import json_ready
+from .store import json_ready, make_readable
 from .theory import clopper_pearson
 from .units import lin_power_to_db
 
@@ -237,6 +237,7 @@ class LinkResult:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        make_readable(fd)
         os.close(fd)
         try:
             with h5py.File(tmp, "w") as h5:

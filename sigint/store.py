@@ -19,12 +19,29 @@ def json_ready(value):
     return value
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Permissions of a new file as ``open()`` would give it (mkstemp's temp files are 0600).
+FILE_MODE = 0o666 & ~_umask()
+
+
+def make_readable(fd: int) -> None:
+    """Give a ``tempfile.mkstemp`` file the permissions an ordinary new file would have, so
+    that a report or baseline renamed into place is not private to its writer."""
+    os.fchmod(fd, FILE_MODE)
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (same-directory temp file, then ``os.replace``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        make_readable(fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -115,19 +115,25 @@ def test_a_corrupted_file_fails_its_own_cases_with_file_and_line(suite_dir, caps
 
 def test_an_unchanged_channel_is_read_from_the_cache(suite_dir, monkeypatch):
     """The second run computes nothing (the metrics function would raise) and gives the same
-    values; touching one file's contents recomputes that channel only."""
+    values; a byte-identical copy of the channels elsewhere is read back too (the cache is
+    keyed by contents); changing one file's contents recomputes that channel only."""
     suite = load_suite(suite_dir / "suite.toml")
     cache = suite_dir / "cache.h5"
     first = run_check(suite, cache=cache, workers=1)
     calls = []
 
-    def counting(point):
-        calls.append(Path(point["thru"]).name)
+    def counting(paths, point):
+        calls.append(Path(paths[point["thru"]]).name)
         return {"error": "computed again"}
 
     monkeypatch.setattr(run_mod, "guarded_metrics", counting)
     again = run_check(suite, cache=cache, workers=1)
     assert calls == [] and [c.value for c in again.cases] == [c.value for c in first.cases]
+    moved = suite_dir / "elsewhere"  # the same contents in another folder: still cached
+    shutil.copytree(suite_dir / "channels", moved / "channels")
+    shutil.copy(suite_dir / "suite.toml", moved / "suite.toml")
+    run_check(load_suite(moved / "suite.toml"), cache=cache, workers=1)
+    assert calls == []
     write_touchstone(_channel(0.5, extra_db=0.1), suite_dir / "channels" / "short_thru.s2p")
     run_check(suite, cache=cache, workers=1)
     assert calls == ["short_thru.s2p"]
@@ -241,3 +247,20 @@ def test_runs_repeat_exactly_and_a_dask_cluster_gives_the_same(suite_dir):
     ):
         remote = run_check(suite, scheduler=client)
     assert [c.to_dict() for c in remote.cases] == [c.to_dict() for c in one.cases]
+
+
+def test_a_broken_file_keeps_its_baseline_through_an_update(suite_dir):
+    """--update-baseline while one file is broken: the other channels' values are replaced,
+    the broken channel keeps its old ones (it would otherwise escape the baseline later), and
+    the update run is judged against the limits only."""
+    assert _run(suite_dir, "--update-baseline") == 0
+    old = json.loads((suite_dir / "baseline.json").read_text())["cases"]
+    (suite_dir / "channels" / "mid_thru.s2p").write_text("not a touchstone file\n")
+    write_touchstone(_channel(0.5, extra_db=1.0), suite_dir / "channels" / "short_thru.s2p")
+    assert _run(suite_dir, "--update-baseline") == 1  # the broken file's cases are errors
+    new = json.loads((suite_dir / "baseline.json").read_text())["cases"]
+    assert set(new) == set(old)
+    mid = [k for k in old if k.startswith("mid /")]
+    assert mid and all(new[k] == old[k] for k in mid)
+    key = "short / 224G-PAM4 / il_nyquist_db"
+    assert new[key] == pytest.approx(old[key] + 1.0, abs=0.05)  # 1 dB more: accepted

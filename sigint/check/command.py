@@ -29,7 +29,8 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--update-baseline",
         action="store_true",
-        help="store this run's values as the baseline (the previous one kept as .prev)",
+        help="store this run's values as the baseline (the previous one kept as .prev); "
+        "the run is judged against the limits only",
     )
     p.add_argument("--workers", type=int, default=None, help="local processes (default: cores)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (dask extra)")
@@ -60,6 +61,7 @@ def cmd_check(args) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             progress=lambda done, _total: bar(done),
+            use_baseline=not args.update_baseline,
         )
     finally:
         bar.close()
@@ -77,9 +79,14 @@ def cmd_check(args) -> int:
             f"{n['error']} errors ({len(suite.channels)} channels, {len(suite.presets)} "
             f"presets, {len(suite.metrics)} metrics, {result.elapsed_s:.1f} s)"
         )
+        errors = {}  # one line per channel whose files could not be read, not one per case
         for c in result.cases:
-            if c.status != "pass":
-                print(f"  {c.status.upper():<5} {c.case_id}: {c.message}")
+            if c.status == "error":
+                errors.setdefault((c.channel, c.message), []).append(c)
+            elif c.status == "fail":
+                print(f"  FAIL  {c.case_id}: {c.message}")
+        for (channel, message), cases in errors.items():
+            print(f"  ERROR {channel} ({len(cases)} cases): {message}")
         for note in result.notes:
             print(f"  note: {note}")
         print("reports: " + ", ".join(str(p) for p in paths.values()))

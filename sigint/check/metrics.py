@@ -29,8 +29,7 @@ def compute_metrics(point: dict) -> dict:
     ----------
     point : dict
         ``thru``, ``next``, ``fext``, ``ports``; ``rate``, ``modulation``, ``host``;
-        ``metrics`` (names) and ``at_ber`` (per eye metric); ``hashes`` (the files' SHA-256,
-        only to key the cache).
+        ``metrics`` (names) and ``at_ber`` (per eye metric).
 
     Returns
     -------

@@ -97,8 +97,9 @@ def _cell(case: CaseResult) -> str:
     if case.status == "error":
         return f"{MARKS['error']} error"
     text = f"{MARKS.get(case.status, '?')} {_with_unit(case.value, case.unit)}"
-    if case.delta is not None:
-        text += f" ({case.delta:+.3g})"
+    if case.delta is not None:  # rounding noise of an unchanged value reads as unchanged
+        scale = max(abs(case.value or 0.0), abs(case.baseline or 0.0))
+        text += " (=)" if abs(case.delta) <= 1e-9 * scale else f" ({case.delta:+.3g})"
     return md_escape(text)
 
 

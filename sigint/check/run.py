@@ -11,6 +11,7 @@ naming the file (and line); the other points still run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from .._version import __version__
+from ..errors import SigintError
 from ..store import write_json_atomic
 from ..sweep import SweepStore, run_sweep
 from .metrics import compute_metrics
@@ -36,11 +38,21 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def guarded_metrics(point: dict) -> dict:
-    """:func:`compute_metrics`, with an error returned (not raised) as ``{"error": text}``."""
+def guarded_metrics(paths: dict, point: dict) -> dict:
+    """:func:`compute_metrics` of a point that names its files by SHA-256 (``paths`` maps each
+    hash to a file with that content), so the cache follows the contents, not where the files
+    are. An error the files cause (a malformed file, a value out of range) is returned as
+    ``{"error": text}`` and cached with the contents that cause it; any other exception (a
+    transient one, or a bug) propagates and nothing is cached for it.
+    """
+    files = {
+        "thru": paths[point["thru"]],
+        "next": [paths[h] for h in point["next"]],
+        "fext": [paths[h] for h in point["fext"]],
+    }
     try:
-        return compute_metrics(point)
-    except Exception as err:  # the case reports it; the suite goes on
+        return compute_metrics({**point, **files})
+    except (SigintError, ValueError) as err:  # the case reports it; the suite goes on
         return {"error": f"{type(err).__name__}: {err}"}
 
 
@@ -57,14 +69,16 @@ def load_baseline(path) -> dict:
 
 def write_baseline(result: CheckResult, path) -> Path:
     """Store every computed value as the new baseline, atomically; the previous file is kept
-    beside it as ``<name>.prev``."""
+    beside it as ``<name>.prev``. A case that could not be computed keeps its old value (a
+    broken file must not erase what its channel is compared with)."""
     path = Path(path)
+    cases = dict(load_baseline(path))
+    cases.update({c.case_id: c.value for c in result.cases if c.value is not None})
     if path.exists():
         prev = path.with_name(path.name + ".prev")
         tmp = prev.with_name("." + prev.name + ".tmp")
         shutil.copy2(path, tmp)
         tmp.replace(prev)
-    cases = {c.case_id: c.value for c in result.cases if c.value is not None}
     write_json_atomic(
         path, {"suite": result.suite, "sigint_version": result.version, "cases": cases}
     )
@@ -78,6 +92,7 @@ def run_check(
     workers: int | None = None,
     scheduler=None,
     progress=None,
+    use_baseline: bool = True,
 ) -> CheckResult:
     """Run every case of ``suite`` and judge it against its limits and the baseline.
 
@@ -85,11 +100,15 @@ def run_check(
     ----------
     suite : Suite
     cache : str, Path or SweepStore, optional
-        HDF5 store of computed points (keyed by the files' hashes).
+        HDF5 store of computed points, keyed by the files' SHA-256 (not their paths) and
+        the sigint version.
     workers, scheduler : optional
         As :func:`sigint.sweep.run_sweep`.
     progress : callable, optional
         ``progress(done, total)`` in channel × preset points.
+    use_baseline : bool
+        Judge against the stored baseline too (False: the limits only, as when the baseline
+        is about to be replaced).
 
     Returns
     -------
@@ -98,19 +117,23 @@ def run_check(
     t0 = time.perf_counter()
     if cache is not None and not isinstance(cache, SweepStore):
         cache = SweepStore(cache, CACHE_META)
-    baseline = load_baseline(suite.baseline)
+    baseline = load_baseline(suite.baseline) if use_baseline else {}
     per_preset = [m for m in suite.metrics if m.name not in CHANNEL_ONLY]
     per_channel = [m for m in suite.metrics if m.name in CHANNEL_ONLY]
     at_ber = {m.name: m.at_ber for m in suite.metrics}
-    jobs, points = [], []
+    jobs, points, paths = [], [], {}
     for ch in suite.channels:
         try:
-            hashes = [_sha256(p) for p in ch.files]
+            hashes = {p: _sha256(p) for p in ch.files}
             missing = None
         except OSError as err:
-            hashes, missing = [], f"{err.filename}: {err.strerror}"
-        files = {"thru": ch.thru, "next": list(ch.next), "fext": list(ch.fext),
-                 "ports": ch.ports, "hashes": hashes, "sigint_version": __version__}  # fmt: skip
+            hashes, missing = {}, f"{err.filename}: {err.strerror}"
+        paths.update({h: p for p, h in hashes.items()})
+        files = {
+            "thru": hashes.get(ch.thru), "next": [hashes.get(p) for p in ch.next],
+            "fext": [hashes.get(p) for p in ch.fext], "ports": ch.ports,
+            "sigint_version": __version__,
+        }  # fmt: skip
         asks = [(p.name, per_preset, {"rate": p.rate, "modulation": p.modulation, "host": p.host})
                 for p in suite.presets if per_preset]  # fmt: skip
         asks += [("", [m], {"com_preset": m.com_preset}) for m in per_channel]
@@ -121,8 +144,8 @@ def run_check(
                 points.append(point)
             jobs.append((ch, preset_name, metrics, point, missing))
     values = run_sweep(
-        guarded_metrics, points, store=cache, workers=workers, scheduler=scheduler,
-        progress=progress,
+        functools.partial(guarded_metrics, paths), points, store=cache, workers=workers,
+        scheduler=scheduler, progress=progress,
     )  # fmt: skip
     by_point = iter(values)
     cases = []
@@ -159,7 +182,9 @@ def _judge(case: CaseResult, m, got: dict, baseline: float | None) -> CaseResult
     if m.min is not None and not value >= m.min:
         problems.append(f"{value:.4g} {m.unit} below the limit {m.min:g} by {m.min - value:.3g}")
     if baseline is not None and m.tolerance is not None:
-        moved = (value - baseline) if m.worse_up else (baseline - value)
+        moved = value - baseline if m.worse_up else baseline - value
+        if m.max is not None and m.min is not None:  # a window: either way is a move
+            moved = abs(value - baseline)
         if moved > m.tolerance:
             problems.append(
                 f"{value:.4g} {m.unit} moved {value - baseline:+.3g} from the baseline "

@@ -69,7 +69,8 @@ def _unknown(keys, valid, where: str) -> None:
 @dataclass(frozen=True)
 class MetricLimit:
     """A metric's limits and baseline tolerance (the value must be <= max and >= min, and
-    may not move the wrong way from its baseline by more than ``tolerance``)."""
+    may not move the wrong way from its baseline by more than ``tolerance``: up for a
+    max-limited metric, down for a min-limited one, either way for a window)."""
 
     name: str
     max: float | None = None

@@ -53,7 +53,7 @@ import h5py
 import numpy as np
 
 from .._version import __version__
-from ..store import write_bytes_atomic
+from ..store import make_readable, write_bytes_atomic
 
 FORMAT = "sigint-sweep/1"
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.h5")
@@ -550,6 +550,7 @@ class SweepStore:
             self._n_journal = 0
             return 0
         fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        make_readable(fd)
         os.close(fd)
         tmp = Path(name)
         try:
