@@ -22,6 +22,7 @@ from sigint.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "channels"
 F_HZ = np.arange(0, 2001) * 50e6  # DC to 100 GHz
+F_REACH_HZ = np.arange(0, 4801) * 25e6  # DC to 120 GHz: past 448G PAM4's Nyquist
 
 SUITE = """
 [suite]
@@ -264,3 +265,25 @@ def test_a_broken_file_keeps_its_baseline_through_an_update(suite_dir):
     assert mid and all(new[k] == old[k] for k in mid)
     key = "short / 224G-PAM4 / il_nyquist_db"
     assert new[key] == pytest.approx(old[key] + 1.0, abs=0.05)  # 1 dB more: accepted
+
+
+def test_reach_of_a_measured_cable_does_not_depend_on_the_length_measured(tmp_path):
+    """reach_m scales each file as a uniform cable of its length_m: 0.5 m and 1.0 m files of
+    the same 26 AWG twinax reach the same (measured 3.587 m both) and agree with the
+    parametric cable's own reach (3.596 m) within 2 cm (448G PAM4, no host)."""
+    from sigint.reach import CableSpec, ReachSpec, solve_reach
+
+    (tmp_path / "channels").mkdir()
+    for length in (0.5, 1.0):
+        net = build_channel(ChannelConfig((TwinaxSegment(length, 26),)), F_REACH_HZ)
+        write_touchstone(net, tmp_path / "channels" / f"tw{length}_thru.s2p")
+    (tmp_path / "suite.toml").write_text(
+        '[[channel]]\nname = "half"\nthru = "channels/tw0.5_thru.s2p"\nlength_m = 0.5\n'
+        '[[channel]]\nname = "one"\nthru = "channels/tw1.0_thru.s2p"\nlength_m = 1.0\n'
+        '[[preset]]\nname = "448G-PAM4"\nrate = "448G"\nhost = "none"\n'
+        "[metrics]\nreach_m = { min = 1.0 }\n"
+    )
+    result = run_check(load_suite(tmp_path / "suite.toml"), workers=2)
+    half, one = (c.value for c in result.cases)
+    model = solve_reach(ReachSpec(rate="448G", host="none", cable=CableSpec(awg=26))).reach_m
+    assert abs(half - one) <= 0.02 and abs(one - model) <= 0.02 and result.passed

@@ -7,8 +7,9 @@ gives them): IL at the preset's Nyquist frequency (from the data, or the extende
 data stop below it), ILD and RL over the 802.3 fit band, ICN of the crosstalk files. Link
 metrics put the preset's host parts around the thru and judge the link as ``sigint reach`` does
 at one length (the equaliser optimised by MMSE, the statistical engine at the design instant):
-post-EQ SNR, pre-FEC BER with DFE error propagation, and the smallest eye height and width at
-the metric's ``at_ber``.
+post-EQ SNR, pre-FEC BER with DFE error propagation, the smallest eye height and width at the
+metric's ``at_ber``, and ``reach_m``: the file taken as a uniform cable of the channel's
+``length_m``, scaled by length, solved to 1 cm as ``sigint reach`` does.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..channel_report import channel_report
+from ..errors import ConfigError
 from ..link import Link
-from ..reach import CableSpec, ReachSpec, evaluate_length, link_config
+from ..reach import CableSpec, ReachSpec, evaluate_length, link_config, solve_reach
 from ..stateye import statistical_eye
 from .suite import LINK_METRICS
 
@@ -77,6 +79,13 @@ def _link_metrics(point: dict, names) -> dict:
     )
     at = evaluate_length(spec, 1.0)  # the file at its own length: as measured
     out = {"snr_db": at.snr_db, "ber": at.ber}
+    if "reach_m" in names:
+        length = point.get("length_m")
+        if length is None:
+            raise ConfigError("channel.length_m", None, "the cable's length, for reach_m")
+        cable = CableSpec("touchstone", path=point["thru"], ref_length_m=length,
+                          ports=point["ports"])  # fmt: skip
+        out["reach_m"] = solve_reach(spec.replaced(cable=cable)).reach_m
     if "eye_height_mv" in names or "eye_width_ui" in names:
         eye = statistical_eye(Link(link_config(spec, 1.0, at.eq)))
         if "eye_height_mv" in names:

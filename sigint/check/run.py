@@ -132,7 +132,7 @@ def run_check(
         files = {
             "thru": hashes.get(ch.thru), "next": [hashes.get(p) for p in ch.next],
             "fext": [hashes.get(p) for p in ch.fext], "ports": ch.ports,
-            "sigint_version": __version__,
+            "length_m": ch.length_m, "sigint_version": __version__,
         }  # fmt: skip
         asks = [(p.name, per_preset, {"rate": p.rate, "modulation": p.modulation, "host": p.host})
                 for p in suite.presets if per_preset]  # fmt: skip

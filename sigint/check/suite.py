@@ -12,6 +12,7 @@
     next = ["channels/{stem}_next*.s4p"]   # {stem}: the thru's name without "_thru"
     fext = ["channels/{stem}_fext*.s4p"]
     ports = "1,3:2,4"               # optional; detected from the thru otherwise
+    length_m = 2.0                  # optional: the cable's length, for the reach_m metric
 
     [[preset]]
     name = "224G-PAM4"
@@ -52,8 +53,9 @@ METRICS = {
     "eye_height_mv": "mV",
     "eye_width_ui": "UI",
     "com_db": "dB",
+    "reach_m": "m",
 }
-LINK_METRICS = ("snr_db", "ber", "eye_height_mv", "eye_width_ui")
+LINK_METRICS = ("snr_db", "ber", "eye_height_mv", "eye_width_ui", "reach_m")
 #: Metrics of the channel alone, whatever the link preset (reported once, preset "").
 CHANNEL_ONLY = ("com_db",)
 
@@ -111,6 +113,7 @@ class ChannelEntry:
     next: tuple = ()
     fext: tuple = ()
     ports: str | None = None
+    length_m: float | None = None
 
     @property
     def files(self) -> tuple:
@@ -173,7 +176,10 @@ def load_suite(path) -> Suite:
     channels, notes = [], []
     for i, entry in enumerate(doc.get("channel", [])):
         where = f"channel[{i}]."
-        _unknown(entry, ("name", "thru", "next", "fext", "ports"), where)
+        _unknown(entry, ("name", "thru", "next", "fext", "ports", "length_m"), where)
+        length = entry.get("length_m")
+        if length is not None and not (isinstance(length, int | float) and length > 0):
+            raise ConfigError(where + "length_m", length, "the cable's length in m, > 0")
         if "thru" not in entry:
             raise ConfigError(where + "thru", None, "the thru file (a path or a glob)")
         matches = _expand(entry["thru"], root)
@@ -190,7 +196,7 @@ def load_suite(path) -> Suite:
                 for kind in ("next", "fext")
             }
             channels.append(
-                ChannelEntry(name, str(thru), xt["next"], xt["fext"], entry.get("ports"))
+                ChannelEntry(name, str(thru), xt["next"], xt["fext"], entry.get("ports"), length)
             )
     names = [c.name for c in channels]
     for name in names:
