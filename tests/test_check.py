@@ -287,3 +287,21 @@ def test_reach_of_a_measured_cable_does_not_depend_on_the_length_measured(tmp_pa
     half, one = (c.value for c in result.cases)
     model = solve_reach(ReachSpec(rate="448G", host="none", cable=CableSpec(awg=26))).reach_m
     assert abs(half - one) <= 0.02 and abs(one - model) <= 0.02 and result.passed
+
+
+def test_link_metrics_count_the_crosstalk_files(suite_dir):
+    """A FEXT file (the thru 20 dB down) beside the 1 m channel: its eye height drops (the
+    aggressor enters the EQ search and the statistical eye), while IL does not."""
+    thru = _channel(1.0)
+    s = thru.s.copy() * 10 ** (-20 / 20)
+    write_touchstone(Network(F_HZ, s, thru.z_ref_ohm), suite_dir / "channels" / "long_fext.s2p")
+    text = SUITE.replace(
+        'thru = "channels/*_thru.s2p"',
+        'name = "long"\nthru = "channels/long_thru.s2p"\nfext = ["channels/{stem}_fext.s2p"]',
+    )
+    (suite_dir / "suite.toml").write_text(text)
+    with_xt = {c.metric: c.value for c in run_check(load_suite(suite_dir / "suite.toml")).cases}
+    (suite_dir / "suite.toml").write_text(text.replace('fext = ["channels/{stem}_fext.s2p"]', ""))
+    alone = {c.metric: c.value for c in run_check(load_suite(suite_dir / "suite.toml")).cases}
+    assert with_xt["il_nyquist_db"] == pytest.approx(alone["il_nyquist_db"], abs=1e-9)
+    assert with_xt["eye_height_mv"] < alone["eye_height_mv"] - 1.0

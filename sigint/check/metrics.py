@@ -6,7 +6,8 @@ come from :func:`sigint.channel_report.channel_report` (as ``sigint channel``
 gives them): IL at the preset's Nyquist frequency (from the data, or the extended band when the
 data stop below it), ILD and RL over the 802.3 fit band, ICN of the crosstalk files. Link
 metrics put the preset's host parts around the thru and judge the link as ``sigint reach`` does
-at one length (the equaliser optimised by MMSE, the statistical engine at the design instant):
+at one length, with the channel's NEXT and FEXT files as aggressors (the equaliser optimised by
+MMSE, the statistical engine at the design instant):
 post-EQ SNR, pre-FEC BER with DFE error propagation, the smallest eye height and width at the
 metric's ``at_ber``, and ``reach_m``: the file taken as a uniform cable of the channel's
 ``length_m``, scaled by length, solved to 1 cm as ``sigint reach`` does.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..channel_config import AggressorConfig
 from ..channel_report import channel_report
 from ..errors import ConfigError
 from ..link import Link
@@ -71,11 +73,14 @@ def compute_metrics(point: dict) -> dict:
 
 
 def _link_metrics(point: dict, names) -> dict:
+    xt = [AggressorConfig(kind, touchstone=path, ports=point["ports"])
+          for kind in ("next", "fext") for path in point[kind]]  # fmt: skip
     spec = ReachSpec(
         modulation=point["modulation"],
         rate=point["rate"],
         host=point["host"],
         cable=CableSpec("touchstone", path=point["thru"], ref_length_m=1.0, ports=point["ports"]),
+        aggressors=tuple(xt),
     )
     at = evaluate_length(spec, 1.0)  # the file at its own length: as measured
     out = {"snr_db": at.snr_db, "ber": at.ber}

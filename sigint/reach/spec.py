@@ -15,7 +15,13 @@ from typing import Literal
 
 from .._configio import check as _check
 from .._configio import finite as _finite
-from ..channel_config import ChannelConfig, StriplineSegment, TouchstoneSegment, TwinaxSegment
+from ..channel_config import (
+    AggressorConfig,
+    ChannelConfig,
+    StriplineSegment,
+    TouchstoneSegment,
+    TwinaxSegment,
+)
 from ..config import LinkConfig, RxConfig, SimConfig, TxConfig
 from ..jitter import JitterConfig
 from ..rates import rate_preset
@@ -224,6 +230,9 @@ class ReachSpec:
     rx_bandwidth_hz : float or None
         The Rx front end's 3-dB frequency (None: 0.75 x the baud rate, the link's default,
         which gives a 212.5 GBd receiver 159 GHz).
+    aggressors : tuple of AggressorConfig
+        Crosstalk into the victim's receiver (Touchstone or parametric), as given at every
+        length (not scaled with the cable).
     max_length_m : float
         Longest cable considered; a link that closes there reports ">= max".
     resolution_m : float
@@ -244,6 +253,7 @@ class ReachSpec:
     rj_rms_ui: float = 0.01
     dj_pp_ui: float = 0.0
     rx_bandwidth_hz: float | None = None
+    aggressors: tuple = ()
     max_length_m: float = 10.0
     resolution_m: float = 0.01
     samples_per_ui: int = 16
@@ -265,6 +275,8 @@ class ReachSpec:
                    self.criterion.com_preset,
                    f"a COM set at this spec's {self.f_baud_hz / 1e9:.4g} GBd (it is at "
                    f"{f_com / 1e9:.4g} GBd)")  # fmt: skip
+        _check(all(isinstance(a, AggressorConfig) for a in self.aggressors), "aggressors",
+               self.aggressors, "AggressorConfig objects")  # fmt: skip
         _check(_finite(self.noise_density_v2_hz) and self.noise_density_v2_hz >= 0,
                "noise_density_v2_hz", self.noise_density_v2_hz, "a density >= 0 V²/Hz")  # fmt: skip
 
@@ -308,7 +320,7 @@ def link_config(spec: ReachSpec, length_m: float, eq: dict | None = None) -> Lin
             sndr_db=spec.sndr_db,
             jitter=JitterConfig(rj_rms_ui=spec.rj_rms_ui, dj_pp_ui=spec.dj_pp_ui),
         ),
-        channel=ChannelConfig(tuple(segments)),
+        channel=ChannelConfig(tuple(segments), aggressors=tuple(spec.aggressors)),
         rx=RxConfig(
             bandwidth_hz=spec.rx_bandwidth_hz,
             noise_density_v2_hz=spec.noise_density_v2_hz,

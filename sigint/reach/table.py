@@ -19,6 +19,7 @@ from itertools import product
 import numpy as np
 
 from .._version import __version__
+from ..channel_config import AggressorConfig
 from ..sweep import SweepStore, run_sweep
 from .solve import solve_reach
 from .spec import CableSpec, Criterion, EqSpec, ReachSpec, link_config
@@ -40,7 +41,8 @@ def spec_from_point(point: dict) -> ReachSpec:
 
     p = dict(point)
     return ReachSpec(
-        **{k: v for k, v in p.items() if k not in ("cable", "eq", "criterion")},
+        **{k: v for k, v in p.items() if k not in ("cable", "eq", "criterion", "aggressors")},
+        aggressors=tuple(AggressorConfig(**tuples(a)) for a in p.get("aggressors", ())),
         cable=CableSpec(**p["cable"]),
         eq=EqSpec(**tuples(p["eq"])),
         criterion=Criterion(**p["criterion"]),
