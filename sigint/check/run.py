@@ -16,6 +16,7 @@ import hashlib
 import json
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .._version import __version__
@@ -171,8 +172,6 @@ def run_check(
 
 def _judge(case: CaseResult, m, got: dict, baseline: float | None) -> CaseResult:
     """The case with its value, baseline, status and message."""
-    from dataclasses import replace
-
     if "error" in got:
         return replace(case, status="error", message=str(got["error"]), baseline=baseline)
     value = float(got[m.name])
