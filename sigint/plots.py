@@ -294,7 +294,7 @@ def save_insertion_loss_plot(network, path, nyquist_hz=(), title: str = "") -> P
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     f = np.asarray(network.f_hz)
-    il = -20 * np.log10(np.maximum(np.abs(network.s21), 1e-300))
+    il = network.insertion_loss_db
     fig, ax = plt.subplots(figsize=(4.2, 2.6), layout="constrained")
     ax.plot(f / 1e9, il, lw=1.0)
     for label, f_n in dict(nyquist_hz).items():

@@ -65,7 +65,7 @@ def suite_dir(tmp_path):
     return tmp_path
 
 
-def _run(suite_dir, *extra, capsys=None) -> int:
+def _run(suite_dir, *extra) -> int:
     return main(["check", str(suite_dir / "suite.toml"), "--out", str(suite_dir / "out"),
                  "--workers", "1", "--no-progress", *extra])  # fmt: skip
 

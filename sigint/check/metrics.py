@@ -82,8 +82,10 @@ def _link_metrics(point: dict, names) -> dict:
         cable=CableSpec("touchstone", path=point["thru"], ref_length_m=1.0, ports=point["ports"]),
         aggressors=tuple(xt),
     )
-    at = evaluate_length(spec, 1.0)  # the file at its own length: as measured
-    out = {"snr_db": at.snr_db, "ber": at.ber}
+    out = {}
+    if any(n in LINK_METRICS and n != "reach_m" for n in names):  # the link at 1 m
+        at = evaluate_length(spec, 1.0)  # the file at its own length: as measured
+        out.update(snr_db=at.snr_db, ber=at.ber)
     if "reach_m" in names:
         length = point.get("length_m")
         if length is None:

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..bounds import disturbance_from_link, salz_mmse_dfe_snr_db
 from ..channel import build_channel
-from ..channel_config import ChannelConfig, PackageSegment, TwinaxSegment
+from ..channel_config import ChannelConfig, PackageSegment
 from ..channels.touchstone import write_touchstone
 from ..eqopt import search_ctle_txffe
 from ..fec import (
@@ -248,7 +248,7 @@ def _evaluate_com(spec: ReachSpec, length_m: float) -> ReachPoint:
     cfg = link_config(spec, length_m)
     board = tuple(s for s in cfg.channel.segments if not isinstance(s, PackageSegment))
     f = com_grid(params)[1]
-    net = build_channel(ChannelConfig(board or (TwinaxSegment(0.0),)), f)
+    net = build_channel(ChannelConfig(board), f)  # the cable is always there
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "channel.s2p"
         write_touchstone(net, path, comments=[f"sigint reach: {spec.cable.label} {length_m} m"])
@@ -256,7 +256,7 @@ def _evaluate_com(spec: ReachSpec, length_m: float) -> ReachPoint:
     com = float(result.com_db)
     eq = {"g_dc_db": result.worst.g_dc_db, "g_dc2_db": result.worst.g_dc2_db,
           "tx_taps": tuple(float(x) for x in result.worst.tx_taps)}  # fmt: skip
-    il = -20 * np.log10(np.abs(np.interp(spec.f_baud_hz / 2, f, np.abs(net.s21))))
+    il = np.interp(spec.f_baud_hz / 2, f, net.insertion_loss_db)
     return ReachPoint(
         length_m=float(length_m), metric=com, margin=com - spec.criterion.target,
         ser=float("nan"), ber=float("nan"), snr_db=float("nan"), eq=eq,
@@ -266,8 +266,6 @@ def _evaluate_com(spec: ReachSpec, length_m: float) -> ReachPoint:
 
 def _point(spec, length_m, metric, ser, ber, snr, eq, link) -> ReachPoint:
     metric = max(float(metric), MIN_ERROR_RATIO)
-    f_n = spec.f_baud_hz / 2
-    il = -20 * np.log10(np.abs(np.interp(f_n, link.f_hz, np.abs(link.channel.s21))))
     return ReachPoint(
         length_m=float(length_m),
         metric=metric,
@@ -276,5 +274,5 @@ def _point(spec, length_m, metric, ser, ber, snr, eq, link) -> ReachPoint:
         ber=float(ber),
         snr_db=float(snr),
         eq=eq,
-        il_nyquist_db=float(il),
+        il_nyquist_db=link.resolved.il_nyquist_db,
     )
