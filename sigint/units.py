@@ -31,3 +31,14 @@ def lin_amplitude_to_db(x):
 def v2_per_ghz_to_v2_per_hz(x):
     """Noise density from V²/GHz (as IEEE COM tables give η0) to V²/Hz."""
     return x * 1e-9
+
+
+def dbm_to_w(x_dbm):
+    """Optical (or electrical) power in watts from dBm: ``1 mW · 10**(x/10)``."""
+    return 1e-3 * 10.0 ** (np.asarray(x_dbm, dtype=float) / 10.0)
+
+
+def w_to_dbm(x_w):
+    """dBm from watts (−inf for 0)."""
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(np.asarray(x_w, dtype=float) / 1e-3)

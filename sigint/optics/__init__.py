@@ -1,0 +1,1 @@
+"""Optical engines: device blocks, the time-domain chain, its linearised twin, metrics."""
