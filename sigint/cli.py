@@ -685,9 +685,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_optimize)
 
     from .check.command import add_parser as add_check
+    from .compare.command import add_parser as add_compare
     from .reach.command import add_parser as add_reach
 
     add_reach(sub)
+    add_compare(sub)
     add_check(sub)
 
     p = sub.add_parser("presets", help="list the line-rate presets and COM parameter sets")

@@ -15,9 +15,9 @@ An ideal eye scores 0 dB: SER = (6/4)·Q(OMA/(6σ)) = 1.5·Q(3.414) = 4.8e-4.
 
 Choices this implementation makes where the clause leaves room (each documented in
 :func:`tdecq`): the waveform is one period of a repeating pattern (filtering, the FFE and
-sampling wrap round); the eye's time reference is the mean crossing time of P_ave; histogram
-samples are linear interpolations of the waveform on a uniform grid across each window; each
-sample is assigned to its true level when the symbols are known and to the decision region it
+sampling wrap round); the eye's time reference is the mean crossing time of P_ave; the
+histograms hold the waveform's own samples in each window, as a scope's do; each sample
+is assigned to its true level when the symbols are known and to the decision region it
 falls in otherwise; a closed eye returns ``tdecq_db = inf`` with a ``reason``.
 """
 
@@ -248,8 +248,9 @@ def tdecq(
         Symbol rate, Bd; sets the reference receiver's 3 dB point (0.5 × baud).
     symbols : array_like of int, optional
         PAM4 level indices 0…3 (increasing power) sent, one per UI of the waveform, all four
-        present. Used to align the pattern, to measure OMA_outer, to start the FFE search and
-        to label the histogram samples; the lag between them and the waveform is found.
+        present. Used to measure OMA_outer, to start the FFE search and to label the
+        histogram samples; the lag between them and the waveform is found by correlation.
+        Without them, decisions on the eye-centre samples stand in (see Notes).
     n_taps : int
         Taps of the T-spaced reference FFE, odd, main tap in the middle; 1 for none.
     reference_receiver : bool
@@ -289,16 +290,21 @@ def tdecq(
        filtered waveform crosses P_avg (linear interpolation between samples); the eye
        centre is 0.5 UI after it and the histograms at 0.45 and 0.55 UI. It is found once,
        before the FFE (a T-spaced FFE with Σw = 1 does not move the eye's time base).
-    3. Levels and OMA_outer, at the eye centre: with ``symbols``, a least-squares fit of the
-       samples to the current symbol's level plus a per-level ISI term for each of ±8
-       neighbouring symbols; the long-run levels P_j it implies are those of the square wave
-       of the standard's OMA_outer measurement, for any linear pulse of up to 8 UI of ISI.
-       Without symbols, the four 1-D k-means clusters of the eye-centre samples (which ISI
-       compresses, so OMA_outer reads low for a closed-ish eye). OMA_outer = P3 − P0.
-    4. Histograms: for each window, ``max(5, ⌈window_ui·samples_per_ui⌉ + 1)`` times evenly
-       across it, each sampled in every UI by linear interpolation; binned at OMA/384 with
-       the thresholds on bin edges, each bin at its samples' mean value (exact for flat
-       levels).
+    3. Levels and OMA_outer, at the eye centre: a least-squares fit of the samples to the
+       current symbol's level plus a per-level ISI term for each of ±8 neighbouring symbols;
+       the long-run levels P_j it implies are those of the square wave of the standard's
+       OMA_outer measurement, for any pulse of up to 8 UI (linear in each symbol's level,
+       whatever the level spacing). OMA_outer = P3 − P0. Without ``symbols``, decisions
+       stand in for them: the eye-centre samples sliced at the midpoints of their four 1-D
+       k-means clusters (exact for an eye open before the FFE; wrong decisions bias
+       OMA_outer, and if fewer than four levels are decided the cluster means are used).
+    4. Histograms: the (equalised) waveform's own samples, in every UI, that the window
+       overlaps, each sample standing for ±1/2 sample period and weighted by the share of the
+       window it covers (at 16 samples per UI a 0.04 UI window spans 0.64 of a sample: one or
+       two samples). Interpolating between samples instead would average the scope's noise
+       away. Fine sampling (≥ 64 per UI) resolves the window; coarser sampling blurs it by up
+       to half a sample. Bins of OMA/384 with the thresholds on bin edges, each bin at its
+       samples' mean value (exact for flat levels).
     5. SER of a histogram at decision noise σ: the mean over its samples of
        Q((y − P_th,below)/σ) + Q((P_th,above − y)/σ), the thresholds either side of the
        sample's level (one for the outer levels). The level is the sample's true symbol when
@@ -310,7 +316,7 @@ def tdecq(
        log σ. σ_G = σ_d / C_eq. TDECQ = 10·log10(OMA_outer / (6·Q_t·√(σ_G² + σ_S²))).
     7. FFE: taps minimising TDECQ over the free taps (the main one is 1 − Σ others) by
        Nelder–Mead, restarted once; the start is the least-squares fit of the eye-centre
-       samples to the fitted levels (with ``symbols``) or the unit tap.
+       samples to the fitted levels of the symbols (or decisions) of step 3.
 
     A closed eye, where the worse histogram is at the target SER already at
     σ_d = 1e-4·OMA_outer (TDECQ above about 31 dB), returns ``tdecq_db = inf``,
@@ -357,13 +363,18 @@ def tdecq(
     t_centre = _eye_centre_samples(x, s_per_ui, p_avg_w)
     z_centre = _sample_at(x, s_per_ui, np.array([t_centre]))[0]
 
-    # 3. levels and OMA_outer
+    # 3. levels and OMA_outer, from the symbols or, without them, from decisions
     if sym is not None:
         sym = _align_symbols(z_centre, sym)
-        span = min(_LEVEL_FIT_SPAN_UI, max(1, (n_ui // 4 - 4) // 6))
-        levels = _levels_from_symbols(z_centre, sym, span)
+        fit_sym = sym
     else:
-        levels = _levels_from_clusters(z_centre)
+        clusters = _levels_from_clusters(z_centre)
+        fit_sym = np.searchsorted(0.5 * (clusters[1:] + clusters[:-1]), z_centre)
+    if np.unique(fit_sym).size == 4:
+        span = min(_LEVEL_FIT_SPAN_UI, max(1, (n_ui // 4 - 4) // 6))
+        levels = _levels_from_symbols(z_centre, fit_sym, span)
+    else:  # fewer than four clusters decided: no ISI fit possible
+        levels = clusters
     oma_w = float(levels[3] - levels[0])
     if not oma_w > 0:
         raise ValueError(
@@ -372,13 +383,16 @@ def tdecq(
         )
     thresholds = p_avg_w + oma_w / 3.0 * np.array([-1.0, 0.0, 1.0])
 
-    # 4. histogram samples, one T-spaced sequence per time in each window
-    n_points = max(5, math.ceil(window_ui * s_per_ui) + 1)
-    across = np.linspace(-0.5, 0.5, n_points) * window_ui
-    times = t_centre + s_per_ui * (np.asarray(_HISTOGRAM_OFFSETS_UI)[:, None] + across)
-    windows = _EyeWindows(
-        _sample_at(x, s_per_ui, times), n_taps, sym, thresholds, oma_w, ser_target
+    # 4. histogram samples: one T-spaced sequence per sample time the window overlaps
+    phases, weights = zip(
+        *(
+            _window_phases(t_centre + offset_ui * s_per_ui, window_ui * s_per_ui)
+            for offset_ui in _HISTOGRAM_OFFSETS_UI
+        ),
+        strict=True,
     )
+    samples = [_sample_at(x, s_per_ui, p) for p in phases]
+    windows = _EyeWindows(samples, weights, n_taps, sym, thresholds, oma_w, ser_target)
 
     # 5-7. FFE minimising TDECQ
     def tdecq_of(sigma_d: float, c_eq: float) -> float:
@@ -386,8 +400,8 @@ def tdecq(
         return 10.0 * math.log10(oma_w / (6.0 * q_t * math.hypot(sigma_g, scope_noise_w)))
 
     start = _unit_taps(n_taps)
-    if sym is not None and n_taps > 1:
-        start = _least_squares_taps(z_centre, levels[sym], n_taps)
+    if n_taps > 1:
+        start = _least_squares_taps(z_centre, levels[fit_sym], n_taps)
     taps = _search_taps(windows, start, bounds, tdecq_of)
 
     sigma_d, ser_pair = windows.solve(taps)
@@ -421,15 +435,19 @@ def tdecq(
 class _EyeWindows:
     """The two histograms' sample sequences, prepared once; SER and σ_d for any FFE taps."""
 
-    def __init__(self, samples, n_taps, symbols, thresholds, oma_w, ser_target):
-        # samples: (2 windows, n_points, n_ui). stack[i] is the input of tap i, delayed by
-        # (i − centre) UI, the convention of sigint.filters.apply_t_spaced_fir.
+    def __init__(self, samples, weights, n_taps, symbols, thresholds, oma_w, ser_target):
+        # samples: per window, (its sample times, n_ui), each time weighted by the share of
+        # the window it covers. stack[i] is the input of tap i, delayed by (i − centre) UI:
+        # the convention of sigint.filters.apply_t_spaced_fir.
+        rows = np.concatenate(samples)
         centre = n_taps // 2
-        self.stack = np.stack([np.roll(samples, i - centre, axis=-1) for i in range(n_taps)])
-        self.n_per_window = samples[0].size
+        self.stack = np.stack([np.roll(rows, i - centre, axis=-1) for i in range(n_taps)])
+        self.window = np.repeat(np.arange(2), [s.shape[0] for s in samples])[:, None]
+        mass = np.concatenate(weights)[:, None] / rows.shape[1]
+        self.mass = np.broadcast_to(mass, rows.shape).ravel()
         self.labels = None
         if symbols is not None:
-            self.labels = np.broadcast_to(symbols, samples.shape).reshape(2, -1)
+            self.labels = np.broadcast_to(symbols, rows.shape)
         self.thresholds = thresholds
         self.bounds_w = np.concatenate([[-np.inf], thresholds, [np.inf]])
         self.bin_w = oma_w / 3.0 / _BINS_PER_THIRD
@@ -440,22 +458,21 @@ class _EyeWindows:
 
     def _bins(self, taps):
         """Occupied (window, level, bin) cells: window index, weight, distances below/above."""
-        y = np.tensordot(taps, self.stack, axes=1).reshape(2, -1)
+        y = np.tensordot(taps, self.stack, axes=1)
         if self.labels is None:
             labels = np.searchsorted(self.thresholds, y)
         else:
             labels = self.labels
         b = np.clip(((y - self.lowest_w) / self.bin_w).astype(np.intp), 0, self.n_bins - 1)
-        window = np.arange(2)[:, None]
-        key = ((window * 4 + labels) * self.n_bins + b).ravel()
+        key = ((self.window * 4 + labels) * self.n_bins + b).ravel()
         size = 2 * 4 * self.n_bins
-        counts = np.bincount(key, minlength=size)
-        sums = np.bincount(key, weights=y.ravel(), minlength=size)
-        cell = np.flatnonzero(counts)
-        value = sums[cell] / counts[cell]
+        mass = np.bincount(key, weights=self.mass, minlength=size)
+        sums = np.bincount(key, weights=self.mass * y.ravel(), minlength=size)
+        cell = np.flatnonzero(mass)
+        value = sums[cell] / mass[cell]
         level = (cell // self.n_bins) % 4
         which = cell // (4 * self.n_bins)
-        weights = np.where(which[None, :] == window, counts[cell] / self.n_per_window, 0.0)
+        weights = np.where(which[None, :] == np.arange(2)[:, None], mass[cell], 0.0)
         below = value - self.bounds_w[level]
         above = self.bounds_w[level + 1] - value
         return weights, below, above
@@ -570,6 +587,18 @@ def _sample_at(x, samples_per_ui: int, times) -> np.ndarray:
     frac = t - i0
     i0 = i0.astype(np.intp) % n
     return (1.0 - frac) * x[i0] + frac * x[(i0 + 1) % n]
+
+
+def _window_phases(centre: float, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sample times a window overlaps and the share of it each covers (summing to 1).
+
+    Sample p stands for the interval p ± 1/2 (samples), as a scope's sample does.
+    """
+    lo, hi = centre - 0.5 * width, centre + 0.5 * width
+    p = np.arange(math.floor(lo + 0.5), math.ceil(hi - 0.5) + 1)
+    share = np.minimum(p + 0.5, hi) - np.maximum(p - 0.5, lo)
+    keep = share > 0
+    return p[keep].astype(float), share[keep] / share[keep].sum()
 
 
 def _eye_centre_samples(x, samples_per_ui: int, p_avg_w: float) -> float:

@@ -19,6 +19,14 @@ mirrors the Tx side. The presets are the three host classes the 448G discussion 
 - ``"cpo-adjacent"`` — the shortest electrical host: the next-generation package, 1 cm of
   stripline and the next-gen connector (the copper that remains when the optics sit beside
   the package).
+
+Two presets stand for the far side of an active cable or module (``ReachSpec.rx_host``):
+
+- ``"redriver"`` — the cable plug's paddle card, 2 cm of stripline to a linear redriver's
+  input (its CTLE is the link's CTLE; its noise the link's η0; the host side after it is
+  taken as equalised by the host SerDes without an SNR penalty);
+- ``"retimer"`` — a retimer or module DSP behind the host connector: the next-gen connector,
+  1 cm of paddle-card stripline and the next-gen package (as ``"cpo-adjacent"``, mirrored).
 """
 
 from __future__ import annotations
@@ -95,6 +103,21 @@ HOSTS: dict[str, HostPreset] = {
                 ConnectorSegment("next-gen"),
             ),
             "CPO-adjacent: 448G next-gen package, 1 cm stripline, next-gen connector",
+        ),
+        HostPreset(
+            "redriver",
+            (StriplineSegment(0.02),),
+            "cable-end linear redriver: 2 cm of paddle-card stripline to the redriver die",
+        ),
+        HostPreset(
+            "retimer",
+            (
+                PackageSegment("448g-next-gen"),
+                StriplineSegment(0.01),
+                ConnectorSegment("next-gen"),
+            ),
+            "retimer / module DSP: next-gen package, 1 cm paddle-card stripline, next-gen "
+            "connector",
         ),
     )
 }

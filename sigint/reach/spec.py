@@ -217,6 +217,9 @@ class ReachSpec:
     cable : CableSpec
     host : str
         Host preset (:data:`~sigint.reach.hosts.HOSTS`).
+    rx_host : str or None
+        The Rx side's host preset when it differs from the Tx side's (a cable-end redriver
+        or retimer: ``"redriver"``, ``"retimer"``); None mirrors ``host``.
     eq : EqSpec
     criterion : Criterion
     swing_vppd : float
@@ -245,6 +248,7 @@ class ReachSpec:
     rate: str = "224G"
     cable: CableSpec = field(default_factory=CableSpec)
     host: str = "pcb"
+    rx_host: str | None = None
     eq: EqSpec = field(default_factory=EqSpec)
     criterion: Criterion = field(default_factory=Criterion)
     swing_vppd: float = 0.8
@@ -263,6 +267,8 @@ class ReachSpec:
                self.modulation, "PAM2, PAM4, PAM6 or PAM8")  # fmt: skip
         rate_preset(self.rate)  # names the rate when it is unknown
         host_preset(self.host)
+        if self.rx_host is not None:
+            host_preset(self.rx_host)
         _check(_finite(self.max_length_m) and 0 < self.max_length_m <= 100, "max_length_m",
                self.max_length_m, "a length in (0, 100] m")  # fmt: skip
         _check(_finite(self.resolution_m) and 1e-4 <= self.resolution_m <= 0.5, "resolution_m",
@@ -303,8 +309,9 @@ def link_config(spec: ReachSpec, length_m: float, eq: dict | None = None) -> Lin
     the Rx FFE is left out.
     """
     host = host_preset(spec.host)
+    rx_host = host if spec.rx_host is None else host_preset(spec.rx_host)
     cable = spec.cable.segment(length_m)
-    segments = [*host.tx_side, cable, *host.rx_side]
+    segments = [*host.tx_side, cable, *rx_host.rx_side]
     if eq is None:
         pre, post = spec.eq.tx_pre[0], spec.eq.tx_post[0]
         eq = {"g_dc_db": spec.eq.g_dc_db[0], "g_dc2_db": spec.eq.g_dc2_db[0],
