@@ -1,4 +1,4 @@
-"""``python -m benchmarks [timedomain|channel|stateye|com|reach|check] [options]``: speed
+"""``python -m benchmarks [timedomain|channel|stateye|com|reach|check|optics] [options]``: speed
 figures, printed and as JSON.
 
 With no suite name all run (the time-domain engine cold and warm on one core, the Touchstone
@@ -8,7 +8,15 @@ warm).
 
 import sys
 
-from . import bench_channel, bench_check, bench_com, bench_reach, bench_stateye, bench_timedomain
+from . import (
+    bench_channel,
+    bench_check,
+    bench_com,
+    bench_optics,
+    bench_reach,
+    bench_stateye,
+    bench_timedomain,
+)
 
 SUITES = {
     "timedomain": bench_timedomain.main,
@@ -17,6 +25,7 @@ SUITES = {
     "com": bench_com.main,
     "reach": bench_reach.main,
     "check": bench_check.main,
+    "optics": bench_optics.main,
 }
 
 if __name__ == "__main__":
@@ -29,4 +38,5 @@ if __name__ == "__main__":
     code = code or bench_stateye.main(smoke)
     code = code or bench_com.main(smoke)
     code = code or bench_reach.main(smoke)
-    sys.exit(code or bench_check.main(smoke))
+    code = code or bench_check.main(smoke)
+    sys.exit(code or bench_optics.main(smoke))

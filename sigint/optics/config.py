@@ -236,7 +236,7 @@ class FibreConfig:
     length_m: float = 500.0
     attenuation_db_km: float = 0.4
     dispersion_ps_nm_km: float | None = None
-    zero_dispersion_m: float = 1310e-9
+    zero_dispersion_m: float = 1300e-9
     slope_ps_nm2_km: float = 0.092
     modal_bandwidth_mhz_km: float = 4700.0
 

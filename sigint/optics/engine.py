@@ -184,11 +184,13 @@ class OpticalRun:
         if d * length != 0:
             n = link.f_hz.size * 2 - 2
             f2 = np.fft.fftfreq(n, link.dt_s)
-            g = np.fft.ifft(field_transfer(f2, d, length, o.laser.wavelength_m))
+            # Band-limit the all-pass to half the sample rate's band (the drive is far
+            # narrower): its impulse response then decays fast and the FIR stays short.
+            band = filters.raised_cosine_lowpass(np.abs(f2), 0.25 / link.dt_s, 0.45 / link.dt_s)
+            g = np.fft.ifft(field_transfer(f2, d, length, o.laser.wavelength_m) * band)
             rolled = np.fft.fftshift(g)
             keep = np.flatnonzero(np.abs(rolled) >= _FIELD_CUT * np.abs(rolled).max())
             taps = rolled[keep[0] : keep[-1] + 1]
-            taps = taps / np.sum(taps)  # unit DC gain (all-pass)
             self.fibre = _FieldFilter(np.ascontiguousarray(taps))
             self.fibre_start = int(keep[0] - n // 2)
         self.phase_noise = o.laser.linewidth_hz > 0 and self.fibre is not None
@@ -340,13 +342,25 @@ class OpticalRun:
         col = col[:n_train] - col[:n_train].mean()
         corr = np.correlate(col, a[:n_train], mode="full")[n_train - 1 :]
         lag0 = int(np.argmax(np.abs(corr[: n_train // 2])))
+
         # The MMSE decision delay sits at or a little after the peak (a fading response is
         # wide): try a few.
+        def fit(lag, phase):
+            got = _fit_equalizer(rows[:, phase % s], a, lag, eq, n_train)
+            return None if got is None else {**got, "phase": phase % s, "lag": lag}
+
+        def better(x, y):
+            return y if x is None or (y is not None and y["mse"] < x["mse"]) else x
+
+        # Coarse (every S/8 phases at a few lags), then every phase around the best.
+        step = max(s // 8, 1)
         for lag in range(max(lag0 - 1, 0), lag0 + 4):
-            for phase in range(s):
-                fit = _fit_equalizer(rows[:, phase], a, lag, eq, n_train)
-                if fit is not None and (best is None or fit["mse"] < best["mse"]):
-                    best = {**fit, "phase": phase, "lag": lag}
+            for phase in range(0, s, step):
+                best = better(best, fit(lag, phase))
+        if best is not None:
+            lag, centre = best["lag"], best["phase"]
+            for phase in range(centre - step + 1, centre + step):
+                best = better(best, fit(lag, phase))
         if best is None:
             raise RuntimeError("the optical link's training found no usable sampling point")
         state.update(best)

@@ -377,10 +377,7 @@ def tdecq(
         levels = clusters
     oma_w = float(levels[3] - levels[0])
     if not oma_w > 0:
-        raise ValueError(
-            f"OMA_outer = {oma_w:.4g} W ≤ 0: waveform_w shows no PAM4 eye"
-            + ("" if sym is None else " (or symbols are not in order of increasing power)")
-        )
+        raise ValueError(f"OMA_outer = {oma_w:.4g} W ≤ 0: waveform_w shows no PAM4 eye")
     thresholds = p_avg_w + oma_w / 3.0 * np.array([-1.0, 0.0, 1.0])
 
     # 4. histogram samples: one T-spaced sequence per sample time the window overlaps
@@ -622,7 +619,13 @@ def _align_symbols(z_centre, symbols) -> np.ndarray:
         np.fft.rfft(z_centre - z_centre.mean()) * np.conj(np.fft.rfft(symbols - symbols.mean())),
         n,
     )
-    return np.roll(symbols, int(np.argmax(corr)))
+    lag = int(np.argmax(np.abs(corr)))
+    if corr[lag] < 0:
+        raise ValueError(
+            "symbols are anti-correlated with waveform_w: expected level indices that increase "
+            "with optical power"
+        )
+    return np.roll(symbols, lag)
 
 
 def _levels_from_symbols(z_centre, symbols, span: int) -> np.ndarray:
