@@ -243,6 +243,10 @@ def test_eye_buried_in_noise_is_reported_closed_not_raised(symbols, ideal_levels
     assert max(r.ser_left, r.ser_right) > 0.03
     d = json.loads(json.dumps(r.to_dict()))  # Python's json writes inf as Infinity
     assert d["tdecq_db"] == math.inf and d["reason"] == r.reason
+    # Without symbols the histograms are unlabelled, as a scope's: a sample past a threshold
+    # is taken for the neighbouring level, so the eye reads as badly but finitely closed.
+    blind = tdecq(wave, S, F_BAUD_HZ, n_taps=1, reference_receiver=False)
+    assert 6.0 < blind.tdecq_db < math.inf
 
 
 def test_802_3dj_bounds_hold_and_cost_tdecq_when_the_free_optimum_lies_outside():
@@ -296,6 +300,7 @@ GOOD = np.repeat(P0_W + OMA_W * GOOD_SYMBOLS / 3, 8)  # 256 UI at 8 samples/UI
         ({"f_baud_hz": -1.0}, "f_baud_hz"),
         ({"n_taps": 4}, "n_taps"),
         ({"n_taps": 0}, "n_taps"),
+        ({"n_taps": 101}, "n_taps"),  # more taps than a quarter of the 256 UIs
         ({"symbols": np.zeros(255, dtype=int)}, "symbols"),
         ({"symbols": np.full(256, 4)}, "symbols"),
         ({"symbols": np.tile([0, 1, 2], 86)[:256]}, "symbols"),  # level 3 never sent
