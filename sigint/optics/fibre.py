@@ -27,7 +27,7 @@ def dispersion_ps_nm_km(wavelength_m, zero_dispersion_m: float = 1310e-9, slope=
     Examples
     --------
     >>> round(float(dispersion_ps_nm_km(1550e-9, 1310e-9, 0.092)), 2)
-    17.55
+    17.46
     """
     lam = np.asarray(wavelength_m, dtype=float) * 1e9
     lam0 = zero_dispersion_m * 1e9
