@@ -175,6 +175,7 @@ class OpticalRun:
         every = np.arange(s)
 
         drive, self.drive_start = cut_response(link.h_hold * link.h_drive)
+        self.drive = drive
         self.tx = Superposer([drive], [1], s, every)
         self.p_in = o.laser.power_w
         self.path_amp = math.sqrt(o.path_gain)
@@ -370,8 +371,13 @@ class OpticalRun:
         if not self.cfg.sim.eye:
             self.rx_one = Superposer(self.rx_responses, self.rx_rates, s, [best["phase"]])
         # Where each symbol's optical pulse peaks: the latency from the Tx drive to the PD
-        # input, in samples (for the optical eye and the captured waveform).
-        state["optical_offset"] = _optical_offset(p_w, sent, s)
+        # input, in samples (for the optical eye and the captured waveform): the drive
+        # response's peak (row k, phase p of the drive is symbol k's response at p), moved by
+        # the dispersion FIR's.
+        offset = int(np.argmax(np.abs(self.drive)))
+        if self.fibre is not None:
+            offset += int(np.argmax(np.abs(self.fibre.taps)))
+        state["optical_offset"] = offset
 
     def _decide(self, done, column, rows, p_w, sent_all, state, tally):
         """Equalise and slice the chunk's slicer samples; count errors from the warm-up."""
@@ -474,22 +480,6 @@ def _fit_equalizer(column, a, lag, eq, n_train):
         "levels": np.ascontiguousarray(ideal),
         "thresholds": np.ascontiguousarray(thresholds),
     }
-
-
-def _optical_offset(p_w: np.ndarray, sent: np.ndarray, s: int) -> int:
-    """Samples from a symbol's start to where its optical pulse peaks (cross-correlation of
-    the power with the symbols, at every sample lag within 64 UI)."""
-    n_ui = min(sent.size, p_w.size // s, 8192)
-    a = sent[:n_ui] - sent[:n_ui].mean()
-    p = p_w[: n_ui * s].reshape(n_ui, s)
-    p = p - p.mean()
-    best, best_off = -np.inf, 0
-    for lag in range(0, 64):
-        c = a[: n_ui - lag] @ p[lag:n_ui]  # one value per phase
-        k = int(np.argmax(c))
-        if c[k] > best:
-            best, best_off = float(c[k]), lag * s + k
-    return best_off
 
 
 class _OpticalTally:
