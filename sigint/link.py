@@ -190,12 +190,10 @@ class Link:
         f = self.f_hz
         s = self.cfg.sim.samples_per_ui
         q = self.cfg.sim.noise_samples_per_ui
-        fb = self.cfg.f_baud_hz
-        pick = self._ctle_frequency
+        _, f_p1, f_p2, f_lf = ctle_93a_frequencies(rx, self.cfg.f_baud_hz)
         d_rx = self._h_rx_front * filters.ctle_93a_gain_derivative(
-            f, rx.ctle_g_dc2_db, pick(rx.ctle_fp1_hz, fb / 2.5), pick(rx.ctle_fp2_hz, fb),
-            pick(rx.ctle_flf_hz, fb / 80),
-        )  # fmt: skip
+            f, rx.ctle_g_dc2_db, f_p1, f_p2, f_lf
+        )
         size = self.pulse.samples.size
         start = self.pulse.window_start
         h_edge = self.h_edge_before_rx * d_rx
@@ -239,22 +237,8 @@ class Link:
         return self.cfg.tx.swing_vppd / 2
 
     def ctle_response(self, f_hz) -> np.ndarray:
-        """The CTLE's transfer function: the 93A two-stage form when ``rx.ctle_g_dc_db`` is
-        set (802.3ck frequencies by default), else the pole-zero list."""
-        rx = self.cfg.rx
-        if rx.ctle_g_dc_db is None:
-            return filters.pole_zero(f_hz, rx.ctle_dc_gain_db, rx.ctle_zeros_hz, rx.ctle_poles_hz)
-        fb = self.cfg.f_baud_hz
-        pick = self._ctle_frequency
-        return filters.ctle_93a(
-            f_hz,
-            rx.ctle_g_dc_db,
-            rx.ctle_g_dc2_db,
-            pick(rx.ctle_fz_hz, fb / 2.5),
-            pick(rx.ctle_fp1_hz, fb / 2.5),
-            pick(rx.ctle_fp2_hz, fb),
-            pick(rx.ctle_flf_hz, fb / 80),
-        )
+        """The CTLE's transfer function (:func:`rx_ctle_response`)."""
+        return rx_ctle_response(self.cfg.rx, self.cfg.f_baud_hz, f_hz)
 
     def with_ctle_gain(self, g_dc_db: float) -> Link:
         """This link with the 93A CTLE's g_DC moved to ``g_dc_db``, sampled at the same instant.
@@ -282,11 +266,6 @@ class Link:
             for a, da in zip(self.aggressors, d["aggressors"], strict=True)
         ]
         return moved
-
-    @staticmethod
-    def _ctle_frequency(value, default):
-        """A 93A CTLE frequency from the config, or its 802.3ck default."""
-        return default if value is None else value
 
     def dsp_ffe(self) -> tuple[np.ndarray, int]:
         """The Rx FFE the DSP starts from (a unit tap when it is folded into the pulse), and
@@ -392,3 +371,29 @@ class Link:
             return 0.0
         p_sym = float(np.mean(self.levels_v**2))
         return float(np.sqrt(p_sym / 10 ** (self.cfg.tx.sndr_db / 10)))
+
+
+def rx_ctle_response(rx, f_baud_hz: float, f_hz) -> np.ndarray:
+    """The CTLE of an :class:`~sigint.config.RxConfig`: the 93A two-stage form when
+    ``rx.ctle_g_dc_db`` is set (802.3ck frequencies f_z = f_p1 = f_b/2.5, f_p2 = f_b,
+    f_LF = f_b/80 by default), else the pole-zero list."""
+    if rx.ctle_g_dc_db is None:
+        return filters.pole_zero(f_hz, rx.ctle_dc_gain_db, rx.ctle_zeros_hz, rx.ctle_poles_hz)
+    return filters.ctle_93a(
+        f_hz, rx.ctle_g_dc_db, rx.ctle_g_dc2_db, *ctle_93a_frequencies(rx, f_baud_hz)
+    )
+
+
+def ctle_93a_frequencies(rx, f_baud_hz: float) -> tuple[float, float, float, float]:
+    """(f_z, f_p1, f_p2, f_LF) of the 93A CTLE: the config's, or the 802.3ck defaults."""
+    fb = f_baud_hz
+
+    def pick(value, default):
+        return default if value is None else value
+
+    return (
+        pick(rx.ctle_fz_hz, fb / 2.5),
+        pick(rx.ctle_fp1_hz, fb / 2.5),
+        pick(rx.ctle_fp2_hz, fb),
+        pick(rx.ctle_flf_hz, fb / 80),
+    )

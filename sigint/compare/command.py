@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..reach.command import _list
 from .ledger import ARCHITECTURES, ledger_with_overrides
 from .presets import HOST_LOSS_DB, CompareSpec
 
@@ -45,16 +46,6 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the JSON instead of the table")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_compare)
-
-
-def _floats(text: str, name: str) -> tuple:
-    try:
-        values = tuple(float(t) for t in str(text).split(",") if t.strip())
-    except ValueError:
-        raise ConfigError(name, text, "a comma-separated list of numbers") from None
-    if not values:
-        raise ConfigError(name, text, "a comma-separated list of numbers")
-    return values
 
 
 def _host_loss(text: str | None) -> dict:
@@ -96,7 +87,7 @@ def cmd_compare(args) -> int:
     spec = CompareSpec(
         rate=args.rate,
         modulation=args.modulation,
-        distances_m=_floats(args.distance, "--distance"),
+        distances_m=tuple(_list(args.distance, "--distance", float)),
         architectures=archs,
         target_ber=args.target,
         copper_awg=args.awg,

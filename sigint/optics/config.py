@@ -28,6 +28,12 @@ def _non_negative(value: float) -> bool:
     return _finite(value) and value >= 0
 
 
+def _check_swing_limit(swing_vppd: float | None) -> None:
+    """An output swing limit: positive Vppd, or None for a linear block."""
+    if swing_vppd is not None:
+        _check(_positive(swing_vppd), "swing_vppd", swing_vppd, "a positive swing in Vppd, or None")
+
+
 @dataclass(frozen=True)
 class DriverConfig:
     """Linear modulator driver: gain, bandwidth, high-frequency peaking and output swing.
@@ -65,13 +71,7 @@ class DriverConfig:
             self.peaking_db,
             "a peaking from 0 to 20 dB",
         )
-        if self.swing_vppd is not None:
-            _check(
-                _positive(self.swing_vppd),
-                "swing_vppd",
-                self.swing_vppd,
-                "a positive swing in Vppd, or None",
-            )
+        _check_swing_limit(self.swing_vppd)
 
 
 @dataclass(frozen=True)
@@ -351,13 +351,7 @@ class TiaConfig:
             self.noise_density_a_rthz,
             "from 0 to 1 nA/√Hz",
         )
-        if self.swing_vppd is not None:
-            _check(
-                _positive(self.swing_vppd),
-                "swing_vppd",
-                self.swing_vppd,
-                "a positive swing in Vppd, or None",
-            )
+        _check_swing_limit(self.swing_vppd)
 
 
 @dataclass(frozen=True)

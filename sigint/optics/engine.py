@@ -29,14 +29,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.signal as ss
 
 from .. import filters
 from ..eye import EyeDiagram
-from ..kernels.equalize import equalize_slice
+from ..kernels.equalize import equalize_slice, filter_rows
 from ..kernels.eye import accumulate_eye
 from ..pulse import noise_from_transfer
 from ..superpose import Superposer
@@ -104,7 +104,6 @@ class OpticalResult:
     optical_waveform_w: np.ndarray | None = None
     captured_symbols: np.ndarray | None = None
     elapsed_s: float = 0.0
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """JSON-ready figures (no arrays but the taps)."""
@@ -231,10 +230,7 @@ class OpticalRun:
             RandomBits(rng_bits) if pattern == "random" else Prbs(int(pattern[4:]), cfg.sim.seed)
         )
         self.rng_tx, self.rng_pd, self.rng_rx, self.rng_phase = rng_tx, rng_pd, rng_rx, rng_phase
-        p_sym = float(np.mean(link.levels_v**2))
-        self.sigma_tx = (
-            0.0 if cfg.tx.sndr_db is None else math.sqrt(p_sym / 10 ** (cfg.tx.sndr_db / 10))
-        )
+        self.sigma_tx = link.tx_noise_sigma_v()
 
     # -- streams ---------------------------------------------------------------------------
 
@@ -310,17 +306,16 @@ class OpticalRun:
             p_w = self._optical_power(x, hist_tx)
             inputs = self._rx_inputs(p_w, hists)
             sent_all.append(sent)
-            if not state:
+            rows = None
+            if not state or tally.eye is not None:  # every phase: to train, or for the eye
                 rows = np.empty((n, s))
                 self.rx_all(inputs, rows)
+            if not state:
                 self._train(rows, np.concatenate(sent_all), state, p_w)
                 tally.optical_span(p_w)
-            if tally.eye is not None or self.rx_one is None:
-                rows = np.empty((n, s))
-                self.rx_all(inputs, rows)
+            if rows is not None:
                 column = rows[:, state["phase"]]
             else:
-                rows = None
                 one = np.empty((n, 1))
                 self.rx_one(inputs, one)
                 column = one[:, 0]
@@ -435,9 +430,8 @@ class OpticalRun:
         rows = rows - state["dc"]
         ext = np.concatenate([state.setdefault("rows_hist", np.zeros((n_ffe - 1, self.s))), rows])
         state["rows_hist"] = ext[ext.shape[0] - (n_ffe - 1) :]
-        out = np.zeros_like(rows)
-        for i, w in enumerate(ffe):
-            out += w * ext[n_ffe - 1 - i : n_ffe - 1 - i + rows.shape[0]]
+        out = np.empty_like(rows)
+        filter_rows(np.ascontiguousarray(ext), ffe, out)
         live = ok & (g >= self.cfg.sim.warmup_symbols) & (g < self.cfg.sim.n_symbols)
         if not live.any():
             return

@@ -27,6 +27,7 @@ from ..bounds import noise_acf_from_transfer
 from ..eqopt import EqSolution, solve_ffe_dfe
 from ..pulse import pulse_from_transfer
 from ..theory import q_function
+from . import blocks
 from .link import OpticalLink
 
 #: Phases tried either side of the pulse peak, UI.
@@ -83,13 +84,10 @@ class OpticalEstimate:
 
 def noise_components_a(link: OpticalLink) -> dict:
     """RMS RIN, shot and thermal current over the receiver's noise bandwidth (TIA input), A."""
-    h = link.photocurrent_to_slicer()
-    df = link.f_hz[1] - link.f_hz[0]
-    g = np.abs(h) ** 2
-    bw = float((np.sum(g) - 0.5 * g[0]) * df / g[0])
+    bw = blocks.noise_bandwidth_hz(link.photocurrent_to_slicer(), link.f_hz)
     pd = link.cfg.optics.photodiode
     i_avg = pd.responsivity_a_w * link.p_avg_w + pd.dark_current_a
-    shot = 2 * 1.602176634e-19 * i_avg if pd.shot_noise else 0.0
+    shot = float(blocks.shot_density_a2_hz(i_avg)) if pd.shot_noise else 0.0
     return {
         "rin": math.sqrt(link.rin_density_a2_hz * bw),
         "shot": math.sqrt(shot * bw),
@@ -118,9 +116,7 @@ def estimate(link: OpticalLink) -> OpticalEstimate:
     if cfg.rx.noise_density_v2_hz > 0:
         acf = acf + noise_acf_from_transfer(link.h_front, link.dt_s, s, cfg.rx.noise_density_v2_hz)
     signal_power = float(np.mean(link.levels_v**2))
-    tx_sigma = 0.0
-    if cfg.tx.sndr_db is not None:
-        tx_sigma = math.sqrt(signal_power / 10 ** (cfg.tx.sndr_db / 10))
+    tx_sigma = link.tx_noise_sigma_v()
     eq = cfg.eq
     reach = round(PHASE_SPAN_UI * s)
     best = None

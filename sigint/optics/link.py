@@ -25,7 +25,7 @@ from .._configio import check as _check
 from ..channel import build_channel, delay_estimate_s
 from ..channel_config import ChannelConfig, Segment
 from ..config import ModulationName, RxConfig, SimConfig, TxConfig
-from ..link import DEFAULT_RISE_TIME_UI, DEFAULT_RX_BANDWIDTH_FBAUD
+from ..link import DEFAULT_RISE_TIME_UI, DEFAULT_RX_BANDWIDTH_FBAUD, rx_ctle_response
 from ..modulation import Modulation
 from ..rates import rate_preset
 from . import blocks
@@ -242,7 +242,7 @@ class OpticalLink:
             * blocks.photodiode_response(f, o.photodiode)
             * blocks.tia_response(f, o.tia)
         )
-        self.h_front = filters.butterworth4(f, bw) * self._ctle(f)
+        self.h_front = filters.butterworth4(f, bw) * rx_ctle_response(cfg.rx, cfg.f_baud_hz, f)
         self.h_rx = _channel_s21(cfg.host_rx, f) * self.h_front
         self.dispersion_ps_nm_km = fibre_dispersion_ps_nm_km(o.fibre, o.laser.wavelength_m)
 
@@ -264,25 +264,6 @@ class OpticalLink:
             o.laser, o.photodiode.responsivity_a_w, self.oma_outer_w, self.p_avg_w
         )
         self.thermal_density_a2_hz = blocks.thermal_density_a2_hz(o.tia)
-
-    def _ctle(self, f):
-        rx = self.cfg.rx
-        if rx.ctle_g_dc_db is None:
-            return filters.pole_zero(f, rx.ctle_dc_gain_db, rx.ctle_zeros_hz, rx.ctle_poles_hz)
-        fb = self.cfg.f_baud_hz
-
-        def pick(value, default):
-            return default if value is None else value
-
-        return filters.ctle_93a(
-            f,
-            rx.ctle_g_dc_db,
-            rx.ctle_g_dc2_db,
-            pick(rx.ctle_fz_hz, fb / 2.5),
-            pick(rx.ctle_fp1_hz, fb / 2.5),
-            pick(rx.ctle_fp2_hz, fb),
-            pick(rx.ctle_flf_hz, fb / 80),
-        )
 
     # -- the linearised chain ----------------------------------------------------------------
 
@@ -316,6 +297,12 @@ class OpticalLink:
             * self.h_optical
             * self.h_rx
         )
+
+    def tx_noise_sigma_v(self) -> float:
+        """RMS of the Tx (SNDR) noise added to each symbol, V (0 without ``tx.sndr_db``)."""
+        if self.cfg.tx.sndr_db is None:
+            return 0.0
+        return math.sqrt(float(np.mean(self.levels_v**2)) / 10 ** (self.cfg.tx.sndr_db / 10))
 
     def photocurrent_noise_density_a2_hz(self) -> float:
         """Mean one-sided density of RIN + shot + thermal noise at the photodiode, A²/Hz."""
