@@ -772,3 +772,31 @@ def accumulate_error_counts(p_continue, p_start, p_initial, precoded, slot, weig
                     hit.add(slot[i])
             pmf[sum(1 for h in hit if counted[h])] += p_sides
     return pmf
+
+
+def modulate_field(
+    drive_v, half_swing_v, kind, gain, slope, offset, chirp_half, p_floor, phase_ui, s, complex_out
+):
+    """Twin of ``kernels.optics.modulate_field``: tanh limit, sin (MZM) or √P·exp(jα/2·ln P)
+    (EML), times exp(j·φ) with φ linear between the UI-boundary phases; the field returned."""
+    v = np.asarray(drive_v, float)
+    if half_swing_v > 0:
+        v = half_swing_v * np.tanh(v / half_swing_v)
+    if kind == 0:
+        e = gain * np.sin(slope * v + offset) + 0j
+    else:
+        p = np.maximum(offset + slope * v, 0.0)
+        e = gain * np.sqrt(p) * np.exp(1j * chirp_half * np.log(np.maximum(p, p_floor)))
+    if not complex_out:
+        return np.abs(e) if kind else e.real
+    if len(phase_ui):
+        i = np.arange(v.size)
+        k, t = i // s, (i % s) / s
+        e = e * np.exp(1j * (phase_ui[k] + t * (phase_ui[k + 1] - phase_ui[k])))
+    return e
+
+
+def disperse_detect(x_re, x_im, g_re_reversed, g_im_reversed) -> np.ndarray:
+    """Twin of ``kernels.optics.disperse_detect``: |x ∗ g|² over the full-overlap outputs."""
+    g = (np.asarray(g_re_reversed) + 1j * np.asarray(g_im_reversed))[::-1]
+    return np.abs(np.convolve(np.asarray(x_re) + 1j * np.asarray(x_im), g, "valid")) ** 2

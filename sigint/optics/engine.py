@@ -1,21 +1,25 @@
 """The optical time-domain engine: symbols → drive → field → fibre → |E|² → PD/TIA → Rx DSP.
 
-It streams chunks, as the electrical engine does, and keeps every nonlinearity of the chain
-on the waveform at ``samples_per_ui``:
+It streams chunks, as the electrical engine does. The field and every nonlinearity of the
+chain are computed at the field rate (``field_samples_per_ui``, 8 by default: a band of four
+times the baud rate, far wider than the devices'), the receiver at ``samples_per_ui``:
 
 1. Tx levels (+ SNDR noise) through the drive path (Tx FFE, edge, host channel, driver,
-   modulator electrodes): polyphase superposition at every phase;
-2. the driver's swing limit (tanh), then the modulator's static transfer to the optical
-   field (MZM sin; EML linear power with transient chirp), the laser's phase noise
-   (Wiener, from its linewidth) and the coupling, mux and fibre attenuation;
-3. chromatic dispersion on the complex field (an all-pass FIR, overlap-add with carried
-   history);
-4. square-law detection |E|² (the optical eye is this power), photocurrent R·P + I_dark;
-5. RIN, shot (2q·I(t), signal-dependent) and TIA thermal noise, white at
+   modulator electrodes): polyphase superposition at the field rate's phases;
+2. the driver's swing limit (tanh), the modulator's static transfer to the optical field
+   (MZM sin; EML linear power with transient chirp), the laser's phase noise (Wiener, from
+   its linewidth, per UI) and the coupling, mux and fibre attenuation (kernel
+   :func:`~sigint.kernels.optics.modulate_field`);
+3. chromatic dispersion on the complex field (an all-pass FIR, :func:`~sigint.optics.fibre.
+   field_fir`, history carried) and square-law detection |E|² (kernel
+   :func:`~sigint.kernels.optics.disperse_detect`); the optical eye is this power,
+   interpolated to every sample; photocurrent R·P + I_dark;
+4. RIN, shot (2q·I(t), signal-dependent) and TIA thermal noise, white at
    ``noise_samples_per_ui`` samples per UI at the TIA input, and η0 at the Rx input;
-6. MMF modal bandwidth, photodiode, TIA, host channel, Rx front end and CTLE: superposition
-   at the phases needed (every phase while training and for the eye, the slicer's after);
-7. the DSP: DC removal (AC coupling), an FFE + DFE and the slicer levels fitted by least
+5. MMF modal bandwidth, photodiode, TIA, host channel, Rx front end and CTLE: superposition
+   of the field-rate power at the phases needed (every phase while training and for the eye,
+   the slicer's after);
+6. the DSP: DC removal (AC coupling), an FFE + DFE and the slicer levels fitted by least
    squares on the first ``eq.training_symbols`` known symbols at the best phase and latency
    (a converged trained equaliser), then fixed; symbol and bit errors counted from the end
    of the warm-up.
@@ -32,22 +36,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.signal as ss
 
 from .. import filters
 from ..eye import EyeDiagram
 from ..kernels.equalize import equalize_slice, filter_rows
 from ..kernels.eye import accumulate_eye
+from ..kernels.optics import EML, MZM, disperse_detect, modulate_field
 from ..pulse import noise_from_transfer
 from ..superpose import Superposer
 from ..symbols import Prbs, RandomBits, demap_symbols, map_bits
 from ..theory import clopper_pearson
-from ..units import lin_power_to_db
+from ..units import db_to_lin_power, lin_power_to_db
 from . import blocks
-from .fibre import field_transfer
+from .fibre import field_fir
 from .link import OpticalLink, OpticalLinkConfig, cut_response
 
-_FIELD_CUT = 1e-5  # the dispersion FIR keeps taps above this fraction of its peak
 _EYE_MARGIN = 0.15
 
 
@@ -145,20 +148,6 @@ def simulate_optical(
     return OpticalRun(OpticalLink(cfg)).run(progress, t0)
 
 
-class _FieldFilter:
-    """Complex FIR on the field, streamed: y[i] = Σ g[m]·x[i − m], history carried."""
-
-    def __init__(self, taps: np.ndarray):
-        self.taps = taps
-        self.hist = np.zeros(taps.size - 1, complex)
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        ext = np.concatenate([self.hist, x])
-        if self.hist.size:
-            self.hist = ext[ext.size - self.hist.size :]
-        return ss.oaconvolve(ext, self.taps, mode="valid")
-
-
 class OpticalRun:
     """One run of the optical engine over a prepared :class:`OpticalLink`."""
 
@@ -173,41 +162,52 @@ class OpticalRun:
         self.mod = link.modulation
         every = np.arange(s)
 
+        r = cfg.field_samples_per_ui
+        self.r, self.k = r, s // r  # field samples per UI; waveform samples per field sample
         drive, self.drive_start = cut_response(link.h_hold * link.h_drive)
         self.drive = drive
-        self.tx = Superposer([drive], [1], s, every)
-        self.p_in = o.laser.power_w
-        self.path_amp = math.sqrt(o.path_gain)
-        self.fibre = None
-        self.fibre_start = 0
+        self.tx = Superposer([drive], [1], s, every[:: self.k])
+        self.modulator = _modulator_kernel_args(o.modulator, o.laser.power_w, o.path_gain)
+        swing = o.driver.swing_vppd
+        self.half_swing_v = 0.0 if swing is None else swing / 2.0
+        self.fir = None
+        self.fir_centre = 0
         d, length = link.dispersion_ps_nm_km, o.fibre.length_m
         if d * length != 0:
-            n = link.f_hz.size * 2 - 2
-            f2 = np.fft.fftfreq(n, link.dt_s)
-            # Band-limit the all-pass to half the sample rate's band (the drive is far
-            # narrower): its impulse response then decays fast and the FIR stays short.
-            band = filters.raised_cosine_lowpass(np.abs(f2), 0.25 / link.dt_s, 0.45 / link.dt_s)
-            g = np.fft.ifft(field_transfer(f2, d, length, o.laser.wavelength_m) * band)
-            rolled = np.fft.fftshift(g)
-            keep = np.flatnonzero(np.abs(rolled) >= _FIELD_CUT * np.abs(rolled).max())
-            taps = rolled[keep[0] : keep[-1] + 1]
-            self.fibre = _FieldFilter(np.ascontiguousarray(taps))
-            self.fibre_start = int(keep[0] - n // 2)
-        self.phase_noise = o.laser.linewidth_hz > 0 and self.fibre is not None
-        self.phase_step = math.sqrt(2 * math.pi * o.laser.linewidth_hz * link.dt_s)
+            taps, self.fir_centre = field_fir(d, length, o.laser.wavelength_m, self.k * link.dt_s)
+            reversed_taps = taps[::-1]
+            self.fir = (
+                np.ascontiguousarray(reversed_taps.real),
+                np.ascontiguousarray(reversed_taps.imag),
+            )
+            self.field_hist = np.zeros((2, taps.size - 1))
+        # The field's phase matters only through the fibre's dispersion.
+        chirped = o.modulator.kind == "eml" and o.modulator.chirp_alpha != 0
+        self.phase_noise = o.laser.linewidth_hz > 0 and self.fir is not None
+        self.complex_field = self.fir is not None and (self.phase_noise or chirped)
+        self.phase_step = math.sqrt(2 * math.pi * o.laser.linewidth_hz * cfg.ui_s)  # per UI
         self.phase = 0.0
+        # The optical eye and the captured waveform show the power at every sample: the
+        # field-rate power, band-limited interpolated.
+        self.upsample = None
+        self.shown_delay = 0
+        if self.k > 1 and (cfg.sim.eye or cfg.sim.capture_ui > 0):
+            self.upsample = Superposer([_interpolator(self.k)], [r], s, every)
+            self.shown_delay = _INTERPOLATOR_HALF_WIDTH * self.k
 
         pd = o.photodiode
         self.responsivity = pd.responsivity_a_w
         self.dark_w = pd.dark_current_a / pd.responsivity_a_w  # dark current as power
         signal, self.rx_start = cut_response(link.h_optical * link.h_rx)
+        # The power enters at the field rate: each sample stands for k waveform samples.
+        signal = signal * self.k
         band = filters.raised_cosine_lowpass(
             link.f_hz, 0.8 * q * cfg.f_baud_hz / 2, q * cfg.f_baud_hz / 2
         )
         self.pd_noise = noise_from_transfer(
             link.photocurrent_to_slicer() * band, s, q, cfg.f_baud_hz
         )
-        responses, rates = [signal, self.pd_noise.response], [s, q]
+        responses, rates = [signal, self.pd_noise.response], [r, q]
         self.eta0 = cfg.rx.noise_density_v2_hz
         if self.eta0 > 0:
             self.rx_noise = noise_from_transfer(link.h_front * band, s, q, cfg.f_baud_hz)
@@ -235,35 +235,64 @@ class OpticalRun:
     # -- streams ---------------------------------------------------------------------------
 
     def _optical_power(self, x_levels: np.ndarray, hist_tx: list) -> np.ndarray:
-        """Received optical power (W) at every sample of the chunk's UIs."""
-        o = self.cfg.optics
+        """Received optical power (W) of the chunk's UIs at the field rate: the drive at
+        every k-th sample, then the driver's limit, the modulator, the laser's phase, the
+        optical losses, the fibre and |E|² (kernels :func:`~sigint.kernels.optics.
+        modulate_field` and :func:`~sigint.kernels.optics.disperse_detect`)."""
         ext = np.concatenate([hist_tx[0], x_levels])
         hist_tx[0] = ext[ext.size - hist_tx[0].size :] if hist_tx[0].size else hist_tx[0]
-        rows = np.empty((x_levels.size, self.s))
-        self.tx(
-            [ext],
-            rows,
-        )
-        v = blocks.soft_limit(rows.ravel(), o.driver.swing_vppd)
-        e = blocks.modulator_field(v, o.modulator, self.p_in) * self.path_amp
+        rows = np.empty((x_levels.size, self.r))
+        self.tx([ext], rows)
+        drive = rows.ravel()
+        n = drive.size
+        phase = _EMPTY
         if self.phase_noise:
-            steps = self.phase_step * self.rng_phase.standard_normal(e.size)
-            phi = self.phase + np.cumsum(steps)
-            self.phase = float(phi[-1])
-            e = e * np.exp(1j * phi)
-        if self.fibre is not None:
-            e = self.fibre(e.astype(complex))
-        return np.abs(e) ** 2 if np.iscomplexobj(e) else e * e
+            steps = self.phase_step * self.rng_phase.standard_normal(x_levels.size)
+            phase = np.empty(x_levels.size + 1)
+            phase[0] = self.phase
+            np.cumsum(steps, out=phase[1:])
+            phase[1:] += self.phase
+            self.phase = float(phase[-1])
+        if self.fir is None:
+            field = np.empty(n)
+            modulate_field(drive, self.half_swing_v, *self.modulator, phase, self.r, field, _EMPTY)
+            return field * field
+        hist = self.field_hist.shape[1]
+        field = np.empty((2, hist + n))
+        field[:, :hist] = self.field_hist
+        im = field[1, hist:] if self.complex_field else _EMPTY
+        modulate_field(
+            drive, self.half_swing_v, *self.modulator, phase, self.r, field[0, hist:], im
+        )
+        if not self.complex_field:
+            field[1, hist:] = 0.0
+        self.field_hist = field[:, n:].copy() if hist else self.field_hist
+        power = np.empty(n)
+        disperse_detect(field[0], field[1], self.fir[0], self.fir[1], power)
+        return power
+
+    def _shown_power(self, p_w: np.ndarray, hist: list | None) -> np.ndarray | None:
+        """The power at every sample for the optical eye and the capture (``shown_delay``
+        samples late when interpolated from the field rate); None when neither is wanted."""
+        if not (self.cfg.sim.eye or self.cfg.sim.capture_ui > 0):
+            return None
+        if self.upsample is None:
+            return p_w
+        ext = np.concatenate([hist[0], p_w])
+        hist[0] = ext[ext.size - hist[0].size :]
+        rows = np.empty((p_w.size // self.r, self.s))
+        self.upsample([ext], rows)
+        return rows.ravel()
 
     def _rx_inputs(self, p_w: np.ndarray, hists: list) -> list:
         """The Rx superposition's inputs: power, TIA-input noise, Rx-input noise."""
-        n_ui = p_w.size // self.s
-        sub = p_w[:: self.s // self.q]  # power at the noise samples' instants
+        n_ui = p_w.size // self.r
+        sub = p_w[:: self.r // self.q]  # power at the noise samples' instants
         density = np.full(sub.size, self.fixed_density)
         if self.shot:
             density = density + blocks.shot_density_a2_hz(self.responsivity * (sub + self.dark_w))
         pd_noise = np.sqrt(density) * self.src_scale * self.rng_pd.standard_normal(sub.size)
-        fresh = [(p_w + self.dark_w) * 1.0, pd_noise]
+        fresh = [p_w + self.dark_w, pd_noise]
         if self.eta0 > 0:
             src = math.sqrt(self.eta0) * self.rx_noise.source_sigma_per_sqrt_density
             fresh.append(src * self.rng_rx.standard_normal(n_ui * self.q))
@@ -285,6 +314,7 @@ class OpticalRun:
         m = self.mod.levels
         group = self.mod.symbols_per_group
         hist_tx = [np.zeros(self.tx.history_length(0))]
+        hist_up = [np.zeros(self.upsample.history_length(0))] if self.upsample else None
         hists = [np.zeros(self.rx_all.history_length(i)) for i in range(len(self.rx_rates))]
         chunk = max(sim.chunk_symbols, eq.training_symbols + 512)
         chunk += (-chunk) % group
@@ -319,7 +349,8 @@ class OpticalRun:
                 one = np.empty((n, 1))
                 self.rx_one(inputs, one)
                 column = one[:, 0]
-            self._decide(done, column, rows, p_w, sent_all, state, tally)
+            shown = self._shown_power(p_w, hist_up)
+            self._decide(done, column, rows, p_w, shown, sent_all, state, tally)
             done += n
             if progress is not None:
                 progress(min(done, sim.n_symbols))
@@ -369,12 +400,12 @@ class OpticalRun:
         # input, in samples (for the optical eye and the captured waveform): the drive
         # response's peak (row k, phase p of the drive is symbol k's response at p), moved by
         # the dispersion FIR's.
-        offset = int(np.argmax(np.abs(self.drive)))
-        if self.fibre is not None:
-            offset += int(np.argmax(np.abs(self.fibre.taps)))
-        state["optical_offset"] = offset
+        offset = int(np.argmax(np.abs(self.drive))) / self.k
+        if self.fir is not None:
+            offset += self.fir_centre  # the FIR's delay (a chirped one's top is broad)
+        state["optical_offset"] = round(offset)  # field samples
 
-    def _decide(self, done, column, rows, p_w, sent_all, state, tally):
+    def _decide(self, done, column, rows, p_w, shown, sent_all, state, tally):
         """Equalise and slice the chunk's slicer samples; count errors from the warm-up."""
         eq = self.cfg.eq
         n = column.size
@@ -417,7 +448,10 @@ class OpticalRun:
         tally.add(g_ok, tx, dec[ok], z[ok])
         if tally.eye is not None and rows is not None:
             self._eye(done, rows, g, ok, sent, base, fb, state, tally)
-        tally.optical(done, p_w, sent, base, state, self.s)
+        off = state["optical_offset"]
+        tally.optical_levels(done, p_w, sent, base, off, self.r)
+        if shown is not None:
+            tally.optical_picture(done, shown, sent, base, off * self.k + self.shown_delay, self.s)
         # Keep the symbols later decisions (and the optical eye) still need.
         keep_from = max(int(g[-1]) + 1 - 4096, 0)
         cut = max(keep_from - base, 0)
@@ -438,6 +472,36 @@ class OpticalRun:
         # Centre the picture on the sampling phase.
         shifted = np.roll(out, self.s // 2 - state["phase"], axis=1)
         tally.accumulate(shifted[live], fb[live], sent[g[live] - base])
+
+
+_EMPTY = np.empty(0)
+_INTERPOLATOR_HALF_WIDTH = 8  # field samples each side
+
+
+def _interpolator(k: int) -> np.ndarray:
+    """Kaiser-windowed sinc (β = 8) from one sample in ``k`` to every sample, delayed by
+    ``_INTERPOLATOR_HALF_WIDTH`` input samples: exact at the input samples; within 1e-4 of flat
+    over the lower half of the band (where the power is) and its images 1e-4 down."""
+    w = _INTERPOLATOR_HALF_WIDTH * k
+    n = np.arange(2 * w + 1)
+    return np.sinc((n - w) / k) * np.kaiser(n.size, 8.0)
+
+
+def _modulator_kernel_args(cfg, power_in_w: float, path_gain: float) -> tuple:
+    """``(kind, gain, slope, offset, chirp_half, p_floor)`` of
+    :func:`~sigint.kernels.optics.modulate_field` for a modulator (as
+    :func:`~sigint.optics.blocks.modulator_field`), times the optical path's amplitude."""
+    il = float(db_to_lin_power(-cfg.insertion_loss_db))
+    path_amp = math.sqrt(path_gain)
+    if cfg.kind == "mzm":
+        scale = 0.5 * math.pi / cfg.vpi_v
+        return MZM, math.sqrt(power_in_w * il) * path_amp, scale, scale * cfg.bias, 0.0, 0.0
+    er = float(db_to_lin_power(cfg.extinction_ratio_db))
+    m = (er - 1.0) / (er + 1.0)
+    p_high = power_in_w * il
+    slope = p_high * m / ((1.0 + m) * cfg.drive_vpp / 2.0)
+    chirp_half = 0.5 * cfg.chirp_alpha
+    return EML, path_amp, slope, p_high / (1.0 + m), chirp_half, 1e-30 * power_in_w
 
 
 def _fit_equalizer(column, a, lag, eq, n_train):
@@ -476,6 +540,25 @@ def _fit_equalizer(column, a, lag, eq, n_train):
     }
 
 
+def _eye_centre_levels(means: np.ndarray) -> tuple[float, float]:
+    """The outer levels' power where they lie furthest apart (the eye centre), from each
+    level's mean over the phases of a UI: the largest |outer difference| and its neighbours
+    fitted by a parabola, both levels read at its vertex (so the phase grid's spacing does
+    not bias the OMA)."""
+    diff = np.abs(means[-1] - means[0])
+    c = int(np.argmax(diff))
+    idx = (np.arange(c - 1, c + 2)) % diff.size
+    y0, y1, y2 = diff[idx]
+    curvature = y0 - 2.0 * y1 + y2
+    x = 0.5 * (y0 - y2) / curvature if curvature < 0 else 0.0  # vertex offset, |x| ≤ 1/2
+
+    def at(v):
+        a, b, d = v[idx]
+        return float(b + 0.5 * x * (d - a) + 0.5 * x * x * (a - 2.0 * b + d))
+
+    return at(means[-1]), at(means[0])
+
+
 class _OpticalTally:
     """Errors, slicer statistics, eyes and the captured optical waveform of a run."""
 
@@ -494,7 +577,7 @@ class _OpticalTally:
         self.capture: list = []
         self.capture_syms: list = []
         self.captured = 0
-        self.opt_sums = np.zeros(m)
+        self.opt_sums = None  # (levels, phases) once the first chunk sets the phases
         self.opt_counts = np.zeros(m)
         self.p_total = 0.0
         self.p_count = 0
@@ -540,30 +623,37 @@ class _OpticalTally:
             self.eye,
         )
 
-    def optical(self, done, p_w, sent, base, state, s):
-        """Optical levels (at the eye centre), the optical eye and the capture."""
-        off = state["optical_offset"]
-        # UI k of the chunk's power, shifted so the symbol peaks mid-UI: symbol j occupies
-        # samples [j·S + off − S/2, j·S + off + S/2) of the stream.
+    def _symbol_rows(self, done, p_w, sent, base, off, s):
+        """The chunk's power as one row per counted symbol, ``s`` samples centred on where
+        it peaks (sample j·s + ``off`` for symbol j), and the symbols."""
         start = off - s // 2
         n_ui = p_w.size // s
         js = np.arange(done - start // s - 1, done + n_ui + 1)
         rel = js * s + start - done * s  # where each symbol's UI starts in this chunk
         keep = (rel >= 0) & (rel + s <= p_w.size) & (js >= base) & (js - base < sent.size)
+        keep &= (js >= self.sim.warmup_symbols) & (js < self.sim.n_symbols)
         rel, js = rel[keep], js[keep]
-        if rel.size == 0:
-            return
-        rows = p_w[rel[:, None] + np.arange(s)[None, :]]
-        syms = sent[js - base]
-        live = (js >= self.sim.warmup_symbols) & (js < self.sim.n_symbols)
-        rows, syms = rows[live], syms[live]
+        return p_w[rel[:, None] + np.arange(s)[None, :]], sent[js - base]
+
+    def optical_levels(self, done, p_w, sent, base, off, s):
+        """Each level's mean power at every phase, and the mean power, from the field-rate
+        power ``p_w`` (``s`` samples per UI)."""
+        rows, syms = self._symbol_rows(done, p_w, sent, base, off, s)
         if syms.size == 0:
             return
-        centre = rows[:, s // 2]
-        self.opt_sums += np.bincount(syms, weights=centre, minlength=self.m)
+        if self.opt_sums is None:
+            self.opt_sums = np.zeros((self.m, s))
+        for level in range(self.m):
+            self.opt_sums[level] += rows[syms == level].sum(axis=0)
         self.opt_counts += np.bincount(syms, minlength=self.m)
         self.p_total += float(rows.sum())
         self.p_count += rows.size
+
+    def optical_picture(self, done, p_w, sent, base, off, s):
+        """The optical eye and the capture, from the power at every sample."""
+        rows, syms = self._symbol_rows(done, p_w, sent, base, off, s)
+        if syms.size == 0:
+            return
         if self.optical_hist is not None:
             accumulate_eye(
                 np.ascontiguousarray(rows),
@@ -589,8 +679,7 @@ class _OpticalTally:
         noise = float(np.sum(p * var))
         snr_db = float(lin_power_to_db(signal / noise)) if noise > 0 else math.inf
         n_bits = round(self.n * self.mod.bits_per_symbol)
-        opt = self.opt_sums / np.maximum(self.opt_counts, 1)
-        hi, lo = float(opt[-1]), float(opt[0])
+        hi, lo = _eye_centre_levels(self.opt_sums / np.maximum(self.opt_counts, 1)[:, None])
         er = float(10 * np.log10(hi / lo)) if lo > 0 and hi > 0 else math.inf
         eye = optical_eye = None
         if self.eye is not None and self.v_span is not None:

@@ -60,6 +60,52 @@ def field_transfer(f_hz, d_ps_nm_km: float, length_m: float, wavelength_m: float
     return np.exp(1j * dispersion_phase_rad(f_hz, d_ps_nm_km, length_m, wavelength_m))
 
 
+def field_fir(
+    d_ps_nm_km: float,
+    length_m: float,
+    wavelength_m: float,
+    dt_s: float,
+    cut: float = 1e-4,
+) -> tuple[np.ndarray, int]:
+    """The dispersion's impulse response on the field sampled at ``dt_s``, band-limited.
+
+    The all-pass :func:`field_transfer` rings forever at the sampling rate's band edge, where
+    the field has nothing: it is multiplied by a raised-cosine low-pass flat to 0.2/dt and
+    zero from 0.5/dt (the engine's field rate puts the field's spectrum — the drive's,
+    widened by the modulator's nonlinearity — inside the flat part), then cut to the run of
+    taps above ``cut`` × the largest. Short or low-dispersion fibre gives a few tens of taps;
+    the length grows with the group-delay spread λ²·|D|·L·Δf/c.
+
+    Parameters
+    ----------
+    d_ps_nm_km, length_m, wavelength_m : float
+    dt_s : float
+        The field's sample interval.
+    cut : float
+
+    Returns
+    -------
+    taps : complex ndarray
+        y[i] = Σ_m taps[m]·x[i − m + centre]: ``taps[centre]`` acts at zero delay.
+    centre : int
+
+    Examples
+    --------
+    >>> taps, centre = field_fir(17.0, 1000.0, 1550e-9, 1 / (8 * 112.5e9))
+    >>> bool(abs(np.sum(taps) - 1) < 1e-3)  # the all-pass is 1 at DC
+    True
+    """
+    d = abs(d_ps_nm_km) * _PS_NM_KM_TO_S_M2
+    spread = wavelength_m**2 * d * length_m / (SPEED_OF_LIGHT_M_S * dt_s**2)  # samples
+    n = int(2 ** math.ceil(math.log2(max(4096, 16 * spread))))
+    f = np.fft.fftfreq(n, dt_s)
+    x = np.clip((np.abs(f) * dt_s - 0.2) / 0.3, 0.0, 1.0)
+    window = np.cos(0.5 * np.pi * x) ** 2
+    g = np.fft.fftshift(np.fft.ifft(field_transfer(f, d_ps_nm_km, length_m, wavelength_m) * window))
+    keep = np.flatnonzero(np.abs(g) >= cut * np.abs(g).max())
+    return np.ascontiguousarray(g[keep[0] : keep[-1] + 1]), int(n // 2 - keep[0])
+
+
 def intensity_transfer(f_hz, d_ps_nm_km: float, length_m: float, wavelength_m: float, alpha=0.0):
     """Small-signal intensity response of dispersion: √(1+α²)·cos(θ + arctan α).
 

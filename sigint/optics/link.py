@@ -88,6 +88,15 @@ class OpticalLinkConfig:
         used (the DSP is ``eq``).
     eq : OpticalEqConfig
     sim : SimConfig
+    field_samples_per_ui : int or None
+        The rate the time-domain engine computes the optical field and power at: the drive
+        is sampled there, goes through the driver's limit, the modulator, the laser phase,
+        the fibre and |E|², and the power enters the receiver's pulse superposition (at
+        ``sim.samples_per_ui``) as samples at this rate. None: 8 (capped at
+        ``sim.samples_per_ui``, at least ``sim.noise_samples_per_ui``) — a Nyquist band of
+        4 × the baud rate, where the received power's spectrum is ~50 dB below its
+        in-band content (the devices' bandwidths are < 1.3 × baud); the tests compare it
+        with the field at every sample.
     """
 
     modulation: ModulationName = "PAM4"
@@ -100,9 +109,21 @@ class OpticalLinkConfig:
     rx: RxConfig = field(default_factory=RxConfig)
     eq: OpticalEqConfig = field(default_factory=OpticalEqConfig)
     sim: SimConfig = field(default_factory=lambda: SimConfig(eye=False, warmup_symbols=10_000))
+    field_samples_per_ui: int | None = None
 
     def __post_init__(self):
         levels = int(self.modulation[3:])
+        s, q = self.sim.samples_per_ui, self.sim.noise_samples_per_ui
+        if self.field_samples_per_ui is None:
+            object.__setattr__(self, "field_samples_per_ui", max(min(8, s), q))
+        r = self.field_samples_per_ui
+        _check(
+            isinstance(r, int) and r > 0 and s % r == 0 and r % q == 0,
+            "field_samples_per_ui",
+            r,
+            f"a divisor of sim.samples_per_ui ({s}) and a multiple of "
+            f"sim.noise_samples_per_ui ({q}), or None",
+        )
         if self.rate is not None and self.f_baud_hz is None:
             object.__setattr__(self, "f_baud_hz", rate_preset(self.rate).f_baud_hz(levels))
         _check(
