@@ -13,47 +13,6 @@ True
 """
 
 from ._version import __version__
-from .adc import ADC
-from .bounds import mmse_le_snr_db, salz_mmse_dfe_snr_db
-from .cdr import CDRConfig, CDRReport, ClockRecovery
-from .channel import build_channel, touchstone_block
-from .channel_report import ChannelReport, channel_report
-from .channels.mixedmode import PortMap, detect_port_map, differential, mixed_mode
-from .channels.network import Network, cascade_list
-from .channels.touchstone import TouchstoneError, read_touchstone, write_touchstone
-from .config import (
-    AggressorConfig,
-    ChannelConfig,
-    ConnectorSegment,
-    LinkConfig,
-    PackageSegment,
-    RxConfig,
-    SimConfig,
-    StriplineSegment,
-    TouchstoneSegment,
-    TwinaxSegment,
-    TxConfig,
-    ViaSegment,
-    dumps_config,
-    load_config,
-    save_config,
-)
-from .demo import demo_config, demo_configs
-from .eqopt import search_ctle_txffe, solve_ffe_dfe, solve_from_link
-from .errors import ConfigError, SigintError
-from .eye import EyeDiagram
-from .jitter import JitterConfig
-from .jtol import JtolResult, jtol, plot_jtol
-from .link import Link
-from .mlse import MLSEDetector
-from .modulation import Modulation
-from .plots import plot_eye, plot_taps, save_eye_plot
-from .pulse import PulseResponse
-from .rates import RATE_PRESETS, rate_preset
-from .results import LinkResult
-from .symbols import Prbs, PrecodeDecoder, Precoder, RandomBits, demap_symbols, map_bits
-from .theory import ber_gray, clopper_pearson, required_snr_db, ser_pam
-from .timedomain import simulate
 
 __all__ = [
     "ADC",
@@ -137,21 +96,82 @@ __all__ = [
     "write_touchstone",
 ]
 
-#: Names whose subpackages load on first use (their HDF5 sweep store, FEC and report modules
-#: would add ~0.2 s to every ``import sigint``).
+#: Every public name loads its module on first use, so ``import sigint`` (and the CLI's start)
+#: stays fast: the engines pull in Numba, SciPy and matplotlib only when they are used.
 _LAZY = {
+    "ADC": "sigint.adc",
+    **dict.fromkeys(("mmse_le_snr_db", "salz_mmse_dfe_snr_db"), "sigint.bounds"),
+    **dict.fromkeys(("CDRConfig", "CDRReport", "ClockRecovery"), "sigint.cdr"),
+    **dict.fromkeys(("build_channel", "touchstone_block"), "sigint.channel"),
+    **dict.fromkeys(("ChannelReport", "channel_report"), "sigint.channel_report"),
     **dict.fromkeys(
-        ("CableSpec", "Criterion", "EqSpec", "ReachResult", "ReachSpec", "ReachTable",
-         "reach_table", "solve_reach"),
+        ("PortMap", "detect_port_map", "differential", "mixed_mode"), "sigint.channels.mixedmode"
+    ),
+    **dict.fromkeys(("Network", "cascade_list"), "sigint.channels.network"),
+    **dict.fromkeys(
+        ("TouchstoneError", "read_touchstone", "write_touchstone"), "sigint.channels.touchstone"
+    ),
+    **dict.fromkeys(
+        (
+            "AggressorConfig",
+            "ChannelConfig",
+            "ConnectorSegment",
+            "LinkConfig",
+            "PackageSegment",
+            "RxConfig",
+            "SimConfig",
+            "StriplineSegment",
+            "TouchstoneSegment",
+            "TwinaxSegment",
+            "TxConfig",
+            "ViaSegment",
+            "dumps_config",
+            "load_config",
+            "save_config",
+        ),
+        "sigint.config",
+    ),
+    **dict.fromkeys(("demo_config", "demo_configs"), "sigint.demo"),
+    **dict.fromkeys(("search_ctle_txffe", "solve_ffe_dfe", "solve_from_link"), "sigint.eqopt"),
+    **dict.fromkeys(("ConfigError", "SigintError"), "sigint.errors"),
+    "EyeDiagram": "sigint.eye",
+    "JitterConfig": "sigint.jitter",
+    **dict.fromkeys(("JtolResult", "jtol", "plot_jtol"), "sigint.jtol"),
+    "Link": "sigint.link",
+    "MLSEDetector": "sigint.mlse",
+    "Modulation": "sigint.modulation",
+    **dict.fromkeys(("plot_eye", "plot_taps", "save_eye_plot"), "sigint.plots"),
+    "PulseResponse": "sigint.pulse",
+    **dict.fromkeys(("RATE_PRESETS", "rate_preset"), "sigint.rates"),
+    "LinkResult": "sigint.results",
+    **dict.fromkeys(
+        ("Prbs", "PrecodeDecoder", "Precoder", "RandomBits", "demap_symbols", "map_bits"),
+        "sigint.symbols",
+    ),
+    **dict.fromkeys(("ber_gray", "clopper_pearson", "required_snr_db", "ser_pam"), "sigint.theory"),
+    "simulate": "sigint.timedomain",
+    **dict.fromkeys(
+        (
+            "CableSpec",
+            "Criterion",
+            "EqSpec",
+            "ReachResult",
+            "ReachSpec",
+            "ReachTable",
+            "reach_table",
+            "solve_reach",
+        ),
         "sigint.reach",
     ),
     **dict.fromkeys(("CheckResult", "load_suite", "run_check"), "sigint.check"),
-}  # fmt: skip
+}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip this hook
+        return value
     raise AttributeError(f"module 'sigint' has no attribute {name!r}")

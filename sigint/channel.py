@@ -231,8 +231,28 @@ def touchstone_block(
     :func:`sigint.channels.scale.scale_line`, its asymmetry warning kept as a note), then
     extrapolates DC, extends the band, resamples and checks passivity, causality and
     reciprocity (:func:`sigint.channels.hygiene.prepare`), enforcing only what is asked. The
-    returned info says what was done.
+    returned info says what was done. The result is kept for the last few (file version,
+    grid, options): a link reads its channel twice (the response, the delay estimate) and a
+    study many times.
     """
+    path = str(Path(path))
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = -1  # read_touchstone raises the clear error
+    key = _spec(ports) if isinstance(ports, PortMap) else ports
+    return _touchstone_block(
+        path, mtime, key, _Grid(f_hz), enforce_passivity, enforce_causality, scale
+    )
+
+
+@functools.lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _touchstone_block(
+    path, mtime, ports, grid: _Grid, enforce_passivity, enforce_causality, scale
+) -> tuple[Network, TouchstoneInfo]:
+    """:func:`touchstone_block` for one version of the file (``mtime``) on one grid."""
+    del mtime  # part of the cache key only
+    f_hz = grid.f_hz
     diff, info = read_differential(path, ports)
     scaled = ""
     if scale is not None:

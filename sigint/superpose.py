@@ -39,6 +39,10 @@ SuperposeMethod = Literal["auto", "direct", "fft"]
 # path costs ~16 ns per output sample. Direct wins when taps × phases < ~110 × S.
 _DIRECT_MAC_PER_S = 7e9
 _FFT_S_PER_SAMPLE = 16e-9
+# The FFT path transforms blocks of at least this many rows (and 8 spans), whatever the chunk:
+# a 4096-row block at 32 phases (131k points) stays in cache; measured on the demo chain, eye
+# on, one core: 1.62 M symbols/s in 4096-row blocks against 1.09 M in 32768-row ones.
+_FFT_BLOCK_ROWS = 4096
 
 
 def response_table(response: np.ndarray, samples_per_ui: int, rate: int) -> np.ndarray:
@@ -127,6 +131,19 @@ class Superposer:
                 if i:
                     out += target
             return out
+        block = max(_FFT_BLOCK_ROWS, 8 * max(self.spans))
+        for r0 in range(0, n, block):
+            r1 = min(r0 + block, n)
+            parts = [
+                x[r0 * rate : (r1 + span - 1) * rate]
+                for x, rate, span in zip(inputs, self.rates, self.spans, strict=False)
+            ]
+            self._fft_rows(parts, out[r0:r1])
+        return out
+
+    def _fft_rows(self, inputs, out: np.ndarray) -> None:
+        """The FFT path on one block of rows (inputs history-extended for it)."""
+        n = out.shape[0]
         spectra, nf, n_fft = self._plan(n)
         total = np.zeros(n_fft // 2 + 1, spectra[0].dtype)
         for x, rate, f_shifted in zip(inputs, self.rates, spectra, strict=False):
@@ -137,7 +154,6 @@ class Superposer:
             out[:] = y
         else:
             out[:] = y[:, self.phases]
-        return out
 
     def _scratch_rows(self, shape):
         if self._scratch is None or self._scratch.shape[0] < shape[0]:
