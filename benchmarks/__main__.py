@@ -1,9 +1,9 @@
-"""``python -m benchmarks [timedomain|channel|stateye|com|reach|check|optics] [options]``: speed
-figures, printed and as JSON.
+"""``python -m benchmarks [SUITE] [options]``: speed figures, printed and as JSON.
 
-With no suite name all run (the time-domain engine cold and warm on one core, the Touchstone
-load-to-pulse path, the statistical engine, COM, the reach table, then ``sigint check`` cold and
-warm).
+Suites: timedomain, channel, stateye, com, reach, check, optics, stream, demo, peers, summary.
+With no suite name all run in that order (``--smoke``: each at its CI size; the 802.3dj COM
+grid runs only in a full run) and the summary table of every headline figure closes the
+output (``benchmarks/results/summary.json``).
 """
 
 import sys
@@ -12,10 +12,14 @@ from . import (
     bench_channel,
     bench_check,
     bench_com,
+    bench_demo,
     bench_optics,
+    bench_peers,
     bench_reach,
     bench_stateye,
+    bench_stream,
     bench_timedomain,
+    summary,
 )
 
 SUITES = {
@@ -26,17 +30,34 @@ SUITES = {
     "reach": bench_reach.main,
     "check": bench_check.main,
     "optics": bench_optics.main,
+    "stream": bench_stream.main,
+    "demo": bench_demo.main,
+    "peers": bench_peers.main,
+    "summary": summary.main,
 }
 
-if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args and args[0] in SUITES:
-        sys.exit(SUITES[args[0]](args[1:]))
+
+def run_all(args: list[str]) -> int:
+    """Every suite (the time-domain one with ``args``, the others with ``--smoke`` or not),
+    then the summary."""
     smoke = ["--smoke"] if "--smoke" in args else []
-    code = bench_timedomain.main(args)
-    code = code or bench_channel.main(smoke)
-    code = code or bench_stateye.main(smoke)
-    code = code or bench_com.main(smoke)
-    code = code or bench_reach.main(smoke)
-    code = code or bench_check.main(smoke)
-    sys.exit(code or bench_optics.main(smoke))
+    steps = [lambda: bench_timedomain.main(args)]
+    steps += [lambda m=m: m(smoke) for m in (bench_channel.main, bench_stateye.main)]
+    steps.append(lambda: bench_com.main(smoke))
+    if not smoke:
+        steps.append(lambda: bench_com.main(["--preset", "802.3dj-KR"]))
+    for m in (bench_reach, bench_check, bench_optics, bench_stream, bench_demo, bench_peers):
+        steps.append(lambda m=m: m.main(smoke))
+    for step in steps:
+        code = step()
+        if code:
+            return code
+    print()
+    return summary.main([])
+
+
+if __name__ == "__main__":
+    argv = sys.argv[1:]
+    if argv and argv[0] in SUITES:
+        sys.exit(SUITES[argv[0]](argv[1:]))
+    sys.exit(run_all(argv))

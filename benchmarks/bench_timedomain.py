@@ -56,11 +56,13 @@ class Case:
     # "fixed", "adaptive" (LMS FFE + DFE), "adaptive+ctle" (and the CTLE gain), "cdr",
     # "adaptive+cdr"
     rx: str = "fixed"
+    samples_per_ui: int = SAMPLES_PER_UI
 
     @property
     def name(self) -> str:
         extra = "" if self.rx == "fixed" else f", {self.rx}"
-        return f"{self.rate} {self.modulation} eye {'on' if self.eye else 'off'}{extra}"
+        s = "" if self.samples_per_ui == SAMPLES_PER_UI else f", {self.samples_per_ui}/UI"
+        return f"{self.rate} {self.modulation} eye {'on' if self.eye else 'off'}{extra}{s}"
 
 
 CASES = (
@@ -73,6 +75,12 @@ CASES = (
     Case("224G", "PAM4", eye=False, rx="cdr"),
     Case("224G", "PAM4", eye=False, rx="adaptive+cdr"),
     Case("224G", "PAM4", eye=True, rx="adaptive+cdr"),
+    Case("448G", "PAM6", eye=False),
+    Case("448G", "PAM8", eye=False),
+    Case("224G", "PAM4", eye=True, samples_per_ui=16),
+    Case("224G", "PAM4", eye=False, samples_per_ui=16),
+    Case("448G", "PAM6", eye=True, samples_per_ui=16),
+    Case("448G", "PAM8", eye=True, samples_per_ui=16),
 )
 
 
@@ -126,7 +134,7 @@ def _worker(case: Case, n_symbols: int) -> dict:
     cfg = demo_config(case.rate, case.modulation, n_symbols)
     cfg = cfg.replace(
         **{
-            "sim.samples_per_ui": SAMPLES_PER_UI,
+            "sim.samples_per_ui": case.samples_per_ui,
             "sim.eye": case.eye,
             **receiver_changes(case.rx, cfg.f_baud_hz, n_symbols),
         }
@@ -166,7 +174,7 @@ def _run_once(case: Case, n_symbols: int, cache_dir: str) -> dict:
         raise RuntimeError(f"benchmark worker for {case.name} failed:\n{proc.stderr}")
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     delta = max(data["peak_rss_bytes"] - data["baseline_rss_bytes"], 0)
-    n_samples = n_symbols * SAMPLES_PER_UI
+    n_samples = n_symbols * case.samples_per_ui
     return {
         **data,
         "process_s": process_s,
@@ -191,7 +199,7 @@ def measure(case: Case, n_symbols: int) -> list[dict]:
                     "eye": case.eye,
                     "cache": state,
                     "n_symbols": n_symbols,
-                    "samples_per_ui": SAMPLES_PER_UI,
+                    "samples_per_ui": case.samples_per_ui,
                     **run,
                 }
             )
@@ -302,7 +310,7 @@ def run(n_symbols: int, smoke: bool, json_out: Path) -> dict:
             "chain": "sigint.demo.demo_config (Tx FFE, 2x5 in stripline + 1 m 26 AWG twinax, "
             "93A CTLE, 24-tap ZF DFE, COM-like noise)",
             "n_symbols": n_symbols,
-            "samples_per_ui": SAMPLES_PER_UI,
+            "samples_per_ui": "per row",
             "smoke": smoke,
             "threads": SINGLE_CORE_ENV,
         },

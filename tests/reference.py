@@ -397,6 +397,22 @@ def cdr_sample_at(rows_flat, s, k, phi):
     return float(np.interp(x, np.arange(len(rows_flat)), rows_flat))
 
 
+def cdr_sample_rows_at(rows, row0, sym_rows, phases, ffe, n_pre) -> np.ndarray:
+    """Twin of ``kernels.cdr.sample_rows_at``: each phase of each decision read by ``np.interp``
+    (clamped to the waveform's ends) from every FFE tap's row, weighted and summed."""
+    s = rows.shape[1]
+    flat = rows.ravel()
+    grid = np.arange(flat.size)
+    out = np.zeros((len(sym_rows), s))
+    for k, (row, phase) in enumerate(zip(sym_rows, phases, strict=True)):
+        for p in range(s):
+            for i, w in enumerate(ffe):
+                r = row + n_pre - i - row0
+                x = r * s + 0.5 * s + (phase + (p - s // 2) / s) * s
+                out[k, p] += w * np.interp(min(max(x, 0.0), flat.size - 2.0), grid, flat)
+    return out
+
+
 def cdr_pd_mueller_muller(y_k, y_km1, a_k, a_km1):
     """Twin of ``kernels.cdr.pd_mueller_muller``."""
     return y_k * a_km1 - y_km1 * a_k

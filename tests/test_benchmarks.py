@@ -52,3 +52,19 @@ def test_smoke_benchmark_writes_cold_and_warm_rows(tmp_path):
         assert row["process_s"] >= row["simulate_s"] > 0
         assert row["peak_rss_bytes"] >= row["baseline_rss_bytes"] > 0
         assert row["bytes_per_sample"] >= 0
+    # The other suites ran too, at their smoke sizes, and the summary table closed the output.
+    results = ROOT / "benchmarks" / "results"
+    assert "suite" in proc.stdout and "figure" in proc.stdout and "target" in proc.stdout
+    summary = json.loads((results / "summary.json").read_text())
+    suites = {r["suite"] for r in summary["rows"]}
+    assert {"timedomain", "stream", "demo", "peers", "optics", "com"} <= suites
+    assert not [r for r in summary["rows"] if r["figure"] == "not run" and r["suite"] != "com_178a"]
+    stream = json.loads((results / "stream.json").read_text())
+    assert stream["n_symbols"] == 200_000 and stream["peak_rss_bytes"] > 0
+    demo = json.loads((results / "demo.json").read_text())
+    assert set(demo["seconds"]) == {"cold", "warm", "rerun"}
+    peers = json.loads((results / "peers.json").read_text())
+    chain = peers["chain"]
+    assert chain["sigint_warm"]["simulate_s"] > 0
+    # PyBERT measured side by side, or skipped with the reason (no registry, a failed build).
+    assert (chain["pybert"] or {}).get("simulate_s", 0) > 0 or chain["pybert_skipped"]

@@ -374,3 +374,19 @@ def test_config_errors_name_the_field(kwargs, field):
     base = dict(detector="mueller-muller", kp=1e-3, ki=1e-6)
     with pytest.raises(ConfigError, match=field.replace(".", r"\.")):
         CDRConfig(**{**base, **kwargs})
+
+
+def test_sample_rows_at_matches_the_per_sample_reads():
+    """The eye at the recovered clock: every phase of every decision through the FFE, against
+    the twin's np.interp reads — decisions inside the rows (the kernel's shared-fraction path)
+    and at both edges (its sample-by-sample path), fractions of 0 included."""
+    rng = np.random.default_rng(5)
+    s, n_rows, row0 = 16, 40, 100
+    rows = rng.standard_normal((n_rows, s))
+    ffe = np.array([0.1, 1.0, -0.3, 0.05])
+    sym_rows = np.array([101, 105, 117, 120, 131, 136, 139, 139])
+    phases = np.array([0.0, 0.25 / s, -0.31, 0.49, 3.0 / s, -0.5, 0.2, -0.45])
+    out = np.full((sym_rows.size, s), np.nan)
+    k.sample_rows_at(rows, row0, sym_rows, phases, ffe, 1, out)
+    want = ref.cdr_sample_rows_at(rows, row0, sym_rows, phases, ffe, 1)
+    np.testing.assert_allclose(out, want, rtol=1e-12, atol=1e-12)
