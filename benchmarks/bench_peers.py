@@ -4,6 +4,9 @@
 Each peer is installed once into its own virtual environment (:mod:`benchmarks.peers`); a peer
 that cannot be installed or run is skipped with the reason, and sigint's side is still
 measured. ``--smoke`` runs a 10k-symbol chain and a reduced COM grid. ``--only chain|com``.
+The full COM comparison keeps PyChOpMarg busy ~30 minutes; ``--com-json FILE`` takes a
+comparison already measured (the JSON :func:`benchmarks.peer_com.measure_com` returned, as
+written under ``"com"`` in an earlier ``peers.json``) instead of running it again.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks peers")
     parser.add_argument("--smoke", action="store_true", help="small sizes (CI)")
     parser.add_argument("--only", choices=("chain", "com"), default=None)
+    parser.add_argument("--com-json", type=Path, default=None, help="reuse a COM comparison")
     parser.add_argument("--json-out", type=Path, default=DEFAULT_JSON)
     args = parser.parse_args(argv)
     from .bench_timedomain import machine_info
@@ -42,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "com"):
         from .peer_com import format_com, measure_com
 
-        doc["com"] = measure_com(smoke=args.smoke)
+        if args.com_json is not None:
+            saved = json.loads(args.com_json.read_text())
+            doc["com"] = {**saved.get("com", saved), "reused_from": str(args.com_json)}
+        else:
+            doc["com"] = measure_com(smoke=args.smoke)
         print(format_com(doc["com"]))
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(doc, indent=2, default=str) + "\n")
