@@ -43,6 +43,7 @@ def load_to_pulse(path: Path) -> dict:
     from sigint.pulse import pulse_from_transfer
 
     channel_mod._read_differential.cache_clear()
+    channel_mod._touchstone_block.cache_clear()
     t0 = time.perf_counter()
     f_baud, s = 106.25e9, 32
     ui = 1 / f_baud
