@@ -58,7 +58,10 @@ def test_smoke_benchmark_writes_cold_and_warm_rows(tmp_path):
     summary = json.loads((results / "summary.json").read_text())
     suites = {r["suite"] for r in summary["rows"]}
     assert {"timedomain", "stream", "demo", "peers", "optics", "com"} <= suites
-    assert not [r for r in summary["rows"] if r["figure"] == "not run" and r["suite"] != "com_178a"]
+    # (the time-domain JSON went to --json-out; the 802.3dj COM runs only in a full run)
+    skipped = {"timedomain", "com_178a"}
+    missing = [r["suite"] for r in summary["rows"] if r["figure"] == "not run"]
+    assert set(missing) <= skipped, missing
     stream = json.loads((results / "stream.json").read_text())
     assert stream["n_symbols"] == 200_000 and stream["peak_rss_bytes"] > 0
     demo = json.loads((results / "demo.json").read_text())
