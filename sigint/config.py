@@ -593,31 +593,12 @@ class SimConfig:
         _check(self.tap_trace_every >= 0, "tap_trace_every", self.tap_trace_every, "≥ 0")
 
 
-@dataclass(frozen=True)
-class LinkConfig:
-    """One serial link: modulation and rate, Tx, channel, Rx and simulation settings.
+class PamLane:
+    """What a lane config (``modulation``, ``rate``, ``f_baud_hz``, ``sim``) derives and checks
+    the same way, electrical or optical: the symbol rate from the rate preset (or checked
+    against it), its range, PAM6's whole pairs, M and the UI."""
 
-    Parameters
-    ----------
-    modulation : {"PAM2", "PAM4", "PAM6", "PAM8"}
-    rate : str or None
-        A rate preset (``sigint presets``), e.g. ``"224G"``; sets ``f_baud_hz`` for the
-        modulation.
-    f_baud_hz : float or None
-        Symbol rate, Bd. Give it or ``rate`` (if both, they must agree).
-    tx, channel, rx, sim
-        The sections.
-    """
-
-    modulation: ModulationName = "PAM4"
-    rate: str | None = None
-    f_baud_hz: float | None = None
-    tx: TxConfig = field(default_factory=TxConfig)
-    channel: ChannelConfig = field(default_factory=ChannelConfig)
-    rx: RxConfig = field(default_factory=RxConfig)
-    sim: SimConfig = field(default_factory=SimConfig)
-
-    def __post_init__(self):
+    def _check_lane(self) -> None:
         levels = int(self.modulation[3:])
         if self.rate is not None:
             f_preset = rate_preset(self.rate).f_baud_hz(levels)
@@ -656,6 +637,34 @@ class LinkConfig:
     def ui_s(self) -> float:
         """Unit interval, s."""
         return 1.0 / self.f_baud_hz
+
+
+@dataclass(frozen=True)
+class LinkConfig(PamLane):
+    """One serial link: modulation and rate, Tx, channel, Rx and simulation settings.
+
+    Parameters
+    ----------
+    modulation : {"PAM2", "PAM4", "PAM6", "PAM8"}
+    rate : str or None
+        A rate preset (``sigint presets``), e.g. ``"224G"``; sets ``f_baud_hz`` for the
+        modulation.
+    f_baud_hz : float or None
+        Symbol rate, Bd. Give it or ``rate`` (if both, they must agree).
+    tx, channel, rx, sim
+        The sections.
+    """
+
+    modulation: ModulationName = "PAM4"
+    rate: str | None = None
+    f_baud_hz: float | None = None
+    tx: TxConfig = field(default_factory=TxConfig)
+    channel: ChannelConfig = field(default_factory=ChannelConfig)
+    rx: RxConfig = field(default_factory=RxConfig)
+    sim: SimConfig = field(default_factory=SimConfig)
+
+    def __post_init__(self):
+        self._check_lane()
 
     def replace(self, **changes) -> LinkConfig:
         """A validated copy with fields replaced; nested ones by dotted name.

@@ -24,10 +24,9 @@ from .. import filters
 from .._configio import check as _check
 from ..channel import build_channel, delay_estimate_s
 from ..channel_config import ChannelConfig, Segment
-from ..config import ModulationName, RxConfig, SimConfig, TxConfig
+from ..config import ModulationName, PamLane, RxConfig, SimConfig, TxConfig
 from ..link import DEFAULT_RISE_TIME_UI, DEFAULT_RX_BANDWIDTH_FBAUD, rx_ctle_response
 from ..modulation import Modulation
-from ..rates import rate_preset
 from . import blocks
 from .config import OpticsConfig
 from .fibre import fibre_dispersion_ps_nm_km, intensity_transfer, modal_transfer
@@ -69,7 +68,7 @@ class OpticalEqConfig:
 
 
 @dataclass(frozen=True)
-class OpticalLinkConfig:
+class OpticalLinkConfig(PamLane):
     """One optical lane, SerDes to SerDes.
 
     Parameters
@@ -112,7 +111,6 @@ class OpticalLinkConfig:
     field_samples_per_ui: int | None = None
 
     def __post_init__(self):
-        levels = int(self.modulation[3:])
         s, q = self.sim.samples_per_ui, self.sim.noise_samples_per_ui
         if self.field_samples_per_ui is None:
             object.__setattr__(self, "field_samples_per_ui", max(min(8, s), q))
@@ -124,16 +122,7 @@ class OpticalLinkConfig:
             f"a divisor of sim.samples_per_ui ({s}) and a multiple of "
             f"sim.noise_samples_per_ui ({q}), or None",
         )
-        if self.rate is not None and self.f_baud_hz is None:
-            object.__setattr__(self, "f_baud_hz", rate_preset(self.rate).f_baud_hz(levels))
-        _check(
-            self.f_baud_hz is not None
-            and math.isfinite(self.f_baud_hz)
-            and 1e8 <= self.f_baud_hz <= 1e12,
-            "f_baud_hz",
-            self.f_baud_hz,
-            "a symbol rate from 1e8 to 1e12 Bd (or a rate preset)",
-        )
+        self._check_lane()
         _check(
             not self.tx.jitter.active,
             "tx.jitter",
@@ -155,23 +144,6 @@ class OpticalLinkConfig:
             self.eq.training_symbols,
             f"≤ sim.warmup_symbols ({self.sim.warmup_symbols}): training symbols are not counted",
         )
-        if levels == 6:
-            _check(
-                self.sim.n_symbols % 2 == 0,
-                "sim.n_symbols",
-                self.sim.n_symbols,
-                "an even count for PAM6",
-            )
-
-    @property
-    def levels(self) -> int:
-        """PAM order M."""
-        return int(self.modulation[3:])
-
-    @property
-    def ui_s(self) -> float:
-        """Unit interval, s."""
-        return 1.0 / self.f_baud_hz
 
     def replaced(self, **changes) -> OpticalLinkConfig:
         """A copy with top-level fields replaced (nested configs as objects)."""
